@@ -1,0 +1,1 @@
+//! videos-blocking: see README.

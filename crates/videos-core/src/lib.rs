@@ -1,0 +1,1 @@
+//! videos-core: see README.

@@ -1,0 +1,1 @@
+//! videos-reqwest: see README.

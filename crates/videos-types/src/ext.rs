@@ -1,0 +1,99 @@
+//! Hand-written conveniences over the generated types: constructors for
+//! request bodies and numeric views of sizes and durations.
+
+use serde_json::Map;
+
+use crate::{
+    ImageInputReference, VideoCreateBody, VideoEditBody, VideoExtendBody, VideoReference, VideoRemixBody, VideoSeconds,
+    VideoSize,
+};
+
+impl VideoSize {
+    /// Width and height in pixels, parsed from `WIDTHxHEIGHT`; also works for
+    /// sizes this version does not list. `None` when the value is not of that form.
+    pub fn dimensions(&self) -> Option<(u32, u32)> {
+        let (width, height) = self.as_str().split_once('x')?;
+        Some((width.parse().ok()?, height.parse().ok()?))
+    }
+
+    /// The size for `width` x `height`, listed or not.
+    pub fn from_dimensions(width: u32, height: u32) -> Self {
+        Self::from(format!("{width}x{height}"))
+    }
+}
+
+impl VideoSeconds {
+    /// The duration as a number of seconds; also works for values this
+    /// version does not list (an extension's stitched total, such as `"16"`).
+    pub fn as_secs(&self) -> Option<u32> {
+        self.as_str().parse().ok()
+    }
+
+    /// The value for `secs` seconds, listed or not.
+    pub fn from_secs(secs: u32) -> Self {
+        Self::from(secs.to_string())
+    }
+}
+
+impl ImageInputReference {
+    /// A reference to an image already uploaded through the Files API.
+    pub fn file_id(id: impl Into<String>) -> Self {
+        Self { file_id: Some(id.into()), image_url: None, extra: Map::new() }
+    }
+
+    /// A reference to an image by absolute URL or `data:` URL.
+    pub fn image_url(url: impl Into<String>) -> Self {
+        Self { file_id: None, image_url: Some(url.into()), extra: Map::new() }
+    }
+}
+
+impl VideoReference {
+    /// A reference to the completed job `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), extra: Map::new() }
+    }
+}
+
+impl VideoCreateBody {
+    /// A body with only the prompt set; the service picks the other defaults.
+    pub fn new(prompt: impl Into<String>) -> Self {
+        Self { prompt: prompt.into(), model: None, seconds: None, size: None, input_reference: None, extra: Map::new() }
+    }
+}
+
+impl VideoRemixBody {
+    /// A remix body with `prompt`.
+    pub fn new(prompt: impl Into<String>) -> Self {
+        Self { prompt: prompt.into(), extra: Map::new() }
+    }
+}
+
+impl VideoEditBody {
+    /// An edit of the completed job `video_id`.
+    pub fn new(video_id: impl Into<String>, prompt: impl Into<String>) -> Self {
+        Self { video: VideoReference::new(video_id), prompt: prompt.into(), extra: Map::new() }
+    }
+}
+
+impl VideoExtendBody {
+    /// An extension of the completed job `video_id` by a segment of `seconds`.
+    pub fn new(video_id: impl Into<String>, prompt: impl Into<String>, seconds: VideoSeconds) -> Self {
+        Self { video: VideoReference::new(video_id), prompt: prompt.into(), seconds, extra: Map::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_seconds_have_numeric_views() {
+        assert_eq!(VideoSize::Landscape1792x1024.dimensions(), Some((1792, 1024)));
+        assert_eq!(VideoSize::from("640x480").dimensions(), Some((640, 480)));
+        assert_eq!(VideoSize::from("square").dimensions(), None);
+        assert_eq!(VideoSize::from_dimensions(720, 1280), VideoSize::Portrait720x1280);
+        assert_eq!(VideoSeconds::from_secs(12), VideoSeconds::Twelve);
+        assert_eq!(VideoSeconds::from("20").as_secs(), Some(20));
+        assert!(!VideoSeconds::from_secs(16).is_known());
+    }
+}

@@ -1,0 +1,37 @@
+//! Types of the OpenAI Videos API (Sora video-generation jobs).
+//!
+//! Everything in this crate except [`UnknownValue`] and the conveniences in
+//! `ext` is generated from `openapi/videos.yaml` by `cargo xtask codegen`.
+//!
+//! Two properties hold for every type, so a response from a newer service
+//! never breaks an older client:
+//! - **Enums are open.** [`VideoSize`], [`VideoModel`], [`VideoStatus`] and
+//!   the rest have a variant per listed value and an `Unknown` variant that
+//!   keeps any other string and writes it back unchanged. They are
+//!   `#[non_exhaustive]`, so new variants are not breaking either.
+//! - **Objects keep unknown fields** in their `extra` map, so parsing and
+//!   serializing again loses nothing.
+//!
+//! ```
+//! use videos_types::{Video, VideoSize, VideoStatus};
+//!
+//! let video: Video = serde_json::from_str(r#"{
+//!     "id": "video_123", "object": "video", "model": "sora-2", "status": "queued",
+//!     "progress": 0, "created_at": 1712697600, "size": "2048x2048", "seconds": "8",
+//!     "quality": "standard"
+//! }"#).unwrap();
+//! assert_eq!(video.status, VideoStatus::Queued);
+//! assert_eq!(video.size.as_str(), "2048x2048");
+//! assert!(!video.size.is_known());
+//! assert_eq!(video.extra["quality"], "standard");
+//! assert_eq!(video.completed_at, None);
+//! assert_eq!(VideoSize::from("720x1280"), VideoSize::Portrait720x1280);
+//! ```
+
+mod ext;
+#[rustfmt::skip]
+mod generated;
+mod unknown;
+
+pub use generated::*;
+pub use unknown::UnknownValue;

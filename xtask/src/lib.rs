@@ -1,0 +1,57 @@
+//! Maintainer tasks for the Videos SDK, run as `cargo xtask …`.
+//!
+//! - `codegen` regenerates `crates/videos-types/src/generated.rs` from
+//!   `openapi/videos.yaml`; `codegen --check` only compares.
+//! - `extract FULL_SPEC` writes the Videos subset of a full upstream OpenAPI
+//!   document, renamed to this SDK's public names.
+//!
+//! The library half exists so tests can run the generator in memory.
+
+pub mod extract;
+pub mod fragment;
+pub mod generate;
+pub mod limits;
+pub mod open_enum;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+pub use fragment::{Fragment, FragmentError};
+pub use generate::{FRAGMENT_PATH, OUTPUT_PATH, generate};
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Reads the fragment at `FRAGMENT_PATH` under `root` and generates the file text.
+pub fn generate_from_disk(root: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    generate_from_file(&root.join(FRAGMENT_PATH), FRAGMENT_PATH)
+}
+
+/// Reads the fragment at `path` (named `label` in messages and the header) and generates the file text.
+pub fn generate_from_file(path: &Path, label: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{label}: cannot read: {e}"))?;
+    let fragment = Fragment::parse(label, &text)?;
+    Ok(generate(&fragment)?)
+}
+
+/// Whether the committed `generated.rs` under `root` matches what the fragment generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// The committed file is what the generator writes.
+    Fresh,
+    /// The committed file differs or is missing; holds the expected text.
+    Stale(String),
+}
+
+/// Compares the committed output with a fresh generation, writing nothing.
+pub fn check(root: &Path) -> Result<Freshness, Box<dyn std::error::Error>> {
+    compare(root, generate_from_disk(root)?)
+}
+
+/// Compares the committed output under `root` with `expected`.
+pub fn compare(root: &Path, expected: String) -> Result<Freshness, Box<dyn std::error::Error>> {
+    let actual = std::fs::read_to_string(root.join(OUTPUT_PATH)).unwrap_or_default();
+    Ok(if actual == expected { Freshness::Fresh } else { Freshness::Stale(expected) })
+}
