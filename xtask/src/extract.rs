@@ -54,8 +54,11 @@ pub fn extract_with(file: &str, text: &str, ours: Option<&Fragment>) -> Result<S
         .get("paths")
         .and_then(Value::as_object)
         .ok_or_else(|| upstream.error("/paths", "missing: the document has no paths"))?;
-    let mut kept_paths: Map<String, Value> =
-        paths.iter().filter(|(p, _)| *p == "/videos" || p.starts_with("/videos/")).map(|(p, v)| (p.clone(), v.clone())).collect();
+    let mut kept_paths: Map<String, Value> = paths
+        .iter()
+        .filter(|(p, _)| *p == "/videos" || p.starts_with("/videos/"))
+        .map(|(p, v)| (p.clone(), v.clone()))
+        .collect();
     if kept_paths.is_empty() {
         return Err(upstream.error("/paths", "no `/videos…` path found"));
     }
@@ -80,7 +83,8 @@ pub fn extract_with(file: &str, text: &str, ours: Option<&Fragment>) -> Result<S
         let Some(rest) = target.strip_prefix("#/components/") else { continue };
         let Some((kind, name)) = rest.split_once('/') else { continue };
         let Some(node) = doc.pointer(&target[1..]) else { continue };
-        let name = if kind == "schemas" { rename(&name.replace("~1", "/").replace("~0", "~")) } else { name.to_owned() };
+        let name =
+            if kind == "schemas" { rename(&name.replace("~1", "/").replace("~0", "~")) } else { name.to_owned() };
         let section = components.entry(kind.to_owned()).or_insert_with(|| json!({}));
         section[name] = node.clone();
     }
@@ -150,7 +154,12 @@ fn inline_multipart_only(doc: &mut Value) {
     collect_refs(doc, &mut all);
     let mut multipart = Vec::new();
     if let Some(paths) = doc.get("paths") {
-        for op in paths.as_object().into_iter().flat_map(|p| p.values()).flat_map(|p| p.as_object().into_iter().flat_map(|o| o.values())) {
+        for op in paths
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.values())
+            .flat_map(|p| p.as_object().into_iter().flat_map(|o| o.values()))
+        {
             if let Some(Value::String(target)) = op.pointer("/requestBody/content/multipart~1form-data/schema/$ref") {
                 multipart.push(target.clone());
             }
@@ -163,7 +172,9 @@ fn inline_multipart_only(doc: &mut Value) {
             continue;
         }
         let Some(name) = schema_ref_name(&target) else { continue };
-        let Some(schema) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).and_then(|s| s.remove(&name)) else {
+        let Some(schema) =
+            doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).and_then(|s| s.remove(&name))
+        else {
             continue;
         };
         replace_multipart_refs(doc, &target, &schema);

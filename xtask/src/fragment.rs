@@ -98,7 +98,10 @@ impl Fragment {
             return Err(self.error(pointer, "`$ref` must be a string"));
         };
         let Some(local) = target.strip_prefix('#') else {
-            return Err(self.error(pointer, format!("`$ref` to {target:?} leaves the document; only local references are supported")));
+            return Err(self.error(
+                pointer,
+                format!("`$ref` to {target:?} leaves the document; only local references are supported"),
+            ));
         };
         if self.doc.pointer(local).is_none() {
             let what = local.strip_prefix("/components/schemas/").map_or_else(

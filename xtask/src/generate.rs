@@ -84,7 +84,7 @@ impl VisitMut for Policies {
     }
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        field.attrs.retain_mut(|attr| strip_option_deserialize_with(attr));
+        field.attrs.retain_mut(strip_option_deserialize_with);
         if field.ident.as_ref().is_some_and(|i| i == "extra") && !field.attrs.iter().any(|a| a.path().is_ident("doc")) {
             field.attrs.insert(
                 0,
@@ -98,7 +98,10 @@ impl VisitMut for Policies {
 /// Removes typify's `error` module (its `TryFrom` error type) when no
 /// generated item uses it, rather than shipping an unused public type.
 fn drop_unused_error_module(file: &mut syn::File) {
-    let uses_it = |item: &syn::Item| !matches!(item, syn::Item::Mod(m) if m.ident == "error") && quote!(#item).to_string().contains("ConversionError");
+    let uses_it = |item: &syn::Item| {
+        !matches!(item, syn::Item::Mod(m) if m.ident == "error")
+            && quote!(#item).to_string().contains("ConversionError")
+    };
     if !file.items.iter().any(uses_it) {
         file.items.retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "error"));
     }
@@ -113,10 +116,12 @@ fn strip_option_deserialize_with(attr: &mut Attribute) -> bool {
     let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
         return true;
     };
-    let is_option_deserialize = |meta: &Meta| {
-        matches!(meta, Meta::NameValue(nv) if nv.path.is_ident("deserialize_with")
-            && quote!(#nv).to_string().contains("Option :: deserialize")
-            || quote!(#nv).to_string().contains("Option::deserialize"))
+    let is_option_deserialize = |meta: &Meta| match meta {
+        Meta::NameValue(nv) if nv.path.is_ident("deserialize_with") => {
+            matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(path), .. })
+                if path.value().ends_with("Option::deserialize"))
+        }
+        _ => false,
     };
     let kept: Punctuated<Meta, Token![,]> = metas.into_iter().filter(|m| !is_option_deserialize(m)).collect();
     if kept.is_empty() {

@@ -22,11 +22,8 @@ pub fn emit(def: &EnumDef) -> TokenStream {
     let expecting = format!("a {} string", def.name);
 
     let default_impl = def.default.as_ref().map(|default| {
-        let variant = def
-            .variants
-            .iter()
-            .find(|(value, _)| value == default)
-            .map(|(_, v)| Ident::new(v, Span::call_site()));
+        let variant =
+            def.variants.iter().find(|(value, _)| value == default).map(|(_, v)| Ident::new(v, Span::call_site()));
         let doc = format!("`{default}`, the value the service assumes.");
         quote! {
             impl ::std::default::Default for #name {

@@ -66,9 +66,23 @@ enum Kind {
 
 /// Keywords that only constrain or annotate values: dropped before typify sees them.
 const DROPPED: &[&str] = &[
-    "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "pattern", "default", "example", "examples", "title", "readOnly", "writeOnly", "deprecated",
-    "minItems", "maxItems", "format",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "pattern",
+    "default",
+    "example",
+    "examples",
+    "title",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "minItems",
+    "maxItems",
+    "format",
 ];
 
 /// The reading of a fragment's schemas.
@@ -124,7 +138,10 @@ fn classify(fragment: &Fragment, schema: &Value, pointer: &str) -> Result<Kind, 
         Some("object") => Ok(Kind::Object),
         Some("string" | "integer" | "number" | "boolean") => Ok(Kind::Alias),
         _ if schema.get("properties").is_some() => Ok(Kind::Object),
-        _ => Err(fragment.error(pointer, "a named schema must be an object, a string enum, or a string/number with limits")),
+        _ => {
+            Err(fragment
+                .error(pointer, "a named schema must be an object, a string enum, or a string/number with limits"))
+        }
     }
 }
 
@@ -158,7 +175,10 @@ fn enum_values(schema: &Value) -> Option<Vec<String>> {
 fn require_description(fragment: &Fragment, schema: &Value, pointer: &str) -> Result<(), FragmentError> {
     match schema.get("description").and_then(Value::as_str) {
         Some(text) if !text.trim().is_empty() => Ok(()),
-        _ => Err(fragment.error(pointer, "missing `description`: it becomes the Rust doc comment, and every public item is documented")),
+        _ => Err(fragment.error(
+            pointer,
+            "missing `description`: it becomes the Rust doc comment, and every public item is documented",
+        )),
     }
 }
 
@@ -180,7 +200,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn read_enum(&self, name: &str, schema: &Value, pointer: &str, fallback_doc: Option<&str>) -> Result<EnumDef, FragmentError> {
+    fn read_enum(
+        &self,
+        name: &str,
+        schema: &Value,
+        pointer: &str,
+        fallback_doc: Option<&str>,
+    ) -> Result<EnumDef, FragmentError> {
         let values = enum_values(schema).unwrap_or_default();
         let description = schema
             .get("description")
@@ -191,11 +217,11 @@ impl Reader<'_> {
             .to_owned();
         let names: Vec<String> = match schema.get("x-enum-varnames") {
             None => values.iter().map(|v| variant_name(v)).collect(),
-            Some(Value::Array(names)) if names.len() == values.len() => names
-                .iter()
-                .map(|n| n.as_str().map(str::to_owned))
-                .collect::<Option<_>>()
-                .ok_or_else(|| self.fragment.error(&format!("{pointer}/x-enum-varnames"), "must be a list of strings"))?,
+            Some(Value::Array(names)) if names.len() == values.len() => {
+                names.iter().map(|n| n.as_str().map(str::to_owned)).collect::<Option<_>>().ok_or_else(|| {
+                    self.fragment.error(&format!("{pointer}/x-enum-varnames"), "must be a list of strings")
+                })?
+            }
             Some(_) => {
                 return Err(self.fragment.error(
                     &format!("{pointer}/x-enum-varnames"),
@@ -206,19 +232,25 @@ impl Reader<'_> {
         let mut seen = BTreeMap::new();
         for (value, variant) in values.iter().zip(&names) {
             if !is_variant_name(variant) || variant == "Unknown" {
-                return Err(self.fragment.error(pointer, format!("variant name {variant:?} for {value:?} is not usable; set `x-enum-varnames`")));
+                return Err(self.fragment.error(
+                    pointer,
+                    format!("variant name {variant:?} for {value:?} is not usable; set `x-enum-varnames`"),
+                ));
             }
             if let Some(previous) = seen.insert(variant.clone(), value.clone()) {
-                return Err(self.fragment.error(pointer, format!(
-                    "values {previous:?} and {value:?} both become variant {variant}; set `x-enum-varnames`"
-                )));
+                return Err(self.fragment.error(
+                    pointer,
+                    format!("values {previous:?} and {value:?} both become variant {variant}; set `x-enum-varnames`"),
+                ));
             }
         }
         let default = schema.get("default").and_then(Value::as_str).map(str::to_owned);
         if let Some(d) = &default
             && !values.contains(d)
         {
-            return Err(self.fragment.error(&format!("{pointer}/default"), format!("default {d:?} is not one of the enum's values")));
+            return Err(self
+                .fragment
+                .error(&format!("{pointer}/default"), format!("default {d:?} is not one of the enum's values")));
         }
         Ok(EnumDef { name: name.to_owned(), description, variants: values.into_iter().zip(names).collect(), default })
     }
@@ -261,8 +293,12 @@ impl Reader<'_> {
         let description = map.get("description").cloned();
 
         if let Some(target) = map.get("$ref").and_then(Value::as_str) {
-            let name = schema_ref_name(target)
-                .ok_or_else(|| self.fragment.error(pointer, format!("`$ref` to {target:?}: a schema may only reference `#/components/schemas/…`")))?;
+            let name = schema_ref_name(target).ok_or_else(|| {
+                self.fragment.error(
+                    pointer,
+                    format!("`$ref` to {target:?}: a schema may only reference `#/components/schemas/…`"),
+                )
+            })?;
             let mut out = if self.kinds.get(&name) == Some(&Kind::Alias) {
                 let alias_pointer = pointer_of(&["components", "schemas", &name]);
                 self.rewrite(&self.schemas[&name], &alias_pointer, hoist)?
@@ -307,7 +343,9 @@ impl Reader<'_> {
                     _ => {}
                 },
                 "properties" => {
-                    let props = value.as_object().ok_or_else(|| self.fragment.error(&here, "`properties` must be a mapping"))?;
+                    let props = value
+                        .as_object()
+                        .ok_or_else(|| self.fragment.error(&here, "`properties` must be a mapping"))?;
                     let mut rewritten = Map::new();
                     for (prop, schema) in props {
                         let mut prop_pointer = here.clone();

@@ -1,0 +1,94 @@
+//! Every example JSON document in the brief (`../shared/seeds/`) parses as a
+//! `Video`, and loses nothing when written back.
+//!
+//! The examples are kept as fixtures so the test runs anywhere; when the
+//! seeds are beside the checkout (as in CI) a second test checks that the
+//! fixtures are exactly the examples the seeds contain.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use videos_types::{Video, VideoSeconds, VideoSize, VideoStatus};
+
+fn fixtures() -> Vec<(String, Value)> {
+    let dir = xtask::workspace_root().join("tests/fixtures/seeds");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), serde_json::from_str(&text).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn every_seed_example_parses_and_round_trips() {
+    let fixtures = fixtures();
+    assert_eq!(fixtures.len(), 2);
+    for (name, doc) in fixtures {
+        let video: Video = serde_json::from_value(doc.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let back = serde_json::to_value(&video).unwrap();
+        // Absent nullable fields come back as explicit nulls; everything present is unchanged.
+        for (key, value) in doc.as_object().unwrap() {
+            assert_eq!(&back[key], value, "{name}: field {key}");
+        }
+    }
+}
+
+#[test]
+fn the_calico_example_keeps_its_unlisted_quality_field() {
+    let text = std::fs::read_to_string(
+        xtask::workspace_root().join("tests/fixtures/seeds/video-queued-with-extra-field.json"),
+    )
+    .unwrap();
+    let video: Video = serde_json::from_str(&text).unwrap();
+    assert_eq!(video.status, VideoStatus::Queued);
+    assert_eq!(video.size, VideoSize::Portrait1024x1792);
+    assert_eq!(video.seconds, VideoSeconds::Eight);
+    assert_eq!(video.extra.get("quality"), Some(&Value::from("standard")));
+    assert_eq!(video.completed_at, None);
+}
+
+/// JSON objects with `"object": "video"` found anywhere in a text.
+fn video_documents(text: &str) -> Vec<Value> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices('{') {
+        let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+        if let Some(Ok(doc)) = stream.next()
+            && doc.get("object") == Some(&Value::from("video"))
+            && !found.contains(&doc)
+        {
+            found.push(doc);
+        }
+    }
+    found
+}
+
+#[test]
+fn fixtures_are_the_seed_examples() {
+    let dir: PathBuf = xtask::workspace_root().join("../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        // CI always has the seeds beside the checkout; elsewhere they are optional.
+        assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", dir.display());
+        eprintln!("skipped: {} not found", dir.display());
+        return;
+    };
+    let mut from_seeds = Vec::new();
+    for entry in entries {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for doc in video_documents(&text) {
+            if !from_seeds.contains(&doc) {
+                from_seeds.push(doc);
+            }
+        }
+    }
+    let fixtures: Vec<Value> = fixtures().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(from_seeds.len(), fixtures.len(), "seed examples and fixtures differ in number");
+    for doc in &from_seeds {
+        assert!(fixtures.contains(doc), "seed example missing from fixtures: {doc}");
+        serde_json::from_value::<Video>(doc.clone()).unwrap();
+    }
+}
