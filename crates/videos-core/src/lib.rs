@@ -1,1 +1,61 @@
-//! videos-core: see README.
+//! The sans-IO core of the OpenAI Videos API client.
+//!
+//! This crate knows the protocol and nothing else: it builds an
+//! [`http::Request`] for every operation, turns an [`http::Response`] into
+//! the typed value or a matchable [`Error`], and decides retries, polling
+//! and pagination as pure state machines. It opens no sockets, never
+//! sleeps, and reads neither the clock nor a random source: the transport
+//! hands those in. `videos-reqwest` and `videos-blocking` are thin loops
+//! around it, and so can your own HTTP stack be:
+//!
+//! ```
+//! use bytes::Bytes;
+//! use videos_core::{Config, Operation, RequestOptions, RetrieveVideo};
+//!
+//! let op = RetrieveVideo::new("video_123");
+//! let request = op.request(&Config::new("sk-test"), &RequestOptions::default()).unwrap();
+//! assert_eq!(request.uri(), "https://api.openai.com/v1/videos/video_123");
+//!
+//! // … send it with any client, then:
+//! let response = http::Response::builder()
+//!     .status(404)
+//!     .header("x-request-id", "req_1")
+//!     .body(Bytes::from_static(br#"{"error":{"message":"No such video","type":"invalid_request_error","param":"video_id","code":null}}"#))
+//!     .unwrap();
+//! let err = op.parse(response).unwrap_err();
+//! assert_eq!(err.api_kind(), Some(videos_core::ApiErrorKind::NotFound));
+//! assert_eq!(err.request_id(), Some("req_1"));
+//! ```
+//!
+//! Where things are:
+//! - [`ops`]: one value per operation (validation, request, parse);
+//! - [`request`]: URLs, common headers, JSON and multipart bodies;
+//! - [`response`]: success bodies, error envelopes, protocol headers;
+//! - [`retry`], [`poll`], [`paginate`], [`redirect`]: the decisions.
+
+pub mod config;
+pub mod error;
+pub mod ops;
+pub mod paginate;
+pub mod poll;
+pub mod redirect;
+pub mod request;
+pub mod response;
+pub mod retry;
+
+pub use config::{ApiKey, Config};
+pub use error::{
+    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PollTimeout, TransportError,
+    TransportErrorKind,
+};
+pub use ops::{
+    ContentHead, CreateCharacter, CreateVideo, DeleteVideo, DownloadContent, EditVideo, ExtendVideo, InputReference,
+    ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,
+};
+pub use paginate::Pager;
+pub use poll::{PollAction, PollOptions, Poller};
+pub use request::multipart::{FilePart, Multipart, Segment};
+pub use request::{Body, RequestOptions};
+pub use response::ApiResponse;
+pub use retry::{Decision, Outcome, RetryPolicy};
+pub use videos_types as types;

@@ -1,0 +1,254 @@
+//! Client configuration: where to send requests, how to authenticate, and
+//! the defaults every transport shares (timeouts, retries, user agent).
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::{Error, InvalidInput};
+use crate::retry::RetryPolicy;
+
+/// The service's address when none is configured.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// How long to wait for a TCP/TLS connection, as the official SDKs do.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one request may take in all, as the official SDKs do (10 minutes:
+/// creating a job with a large upload can be slow).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// An API key. Its `Debug` and `Display` never show the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a secret key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The secret itself, for building the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Everything a transport needs to reach the service.
+///
+/// Built with [`Config::new`] or [`Config::from_env`], then adjusted with the
+/// `with_*` methods:
+///
+/// ```
+/// use videos_core::Config;
+/// let config = Config::new("sk-test").with_base_url("http://127.0.0.1:8080/v1/").unwrap();
+/// assert_eq!(config.base_url(), "http://127.0.0.1:8080/v1");
+/// assert!(!format!("{config:?}").contains("sk-test"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Config {
+    base_url: String,
+    api_key: Option<ApiKey>,
+    organization: Option<String>,
+    project: Option<String>,
+    default_headers: HeaderMap,
+    user_agent: String,
+    /// When to retry and how long to wait in between.
+    pub retry: RetryPolicy,
+    /// How long to wait for a connection.
+    pub connect_timeout: Duration,
+    /// How long one request may take, from sending to the end of the response head.
+    pub request_timeout: Duration,
+}
+
+impl Config {
+    /// A configuration for the official service with `api_key`.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self { api_key: Some(ApiKey::new(api_key)), ..Self::anonymous() }
+    }
+
+    /// A configuration with no API key (for a local emulator that does not check one).
+    pub fn anonymous() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_key: None,
+            organization: None,
+            project: None,
+            default_headers: HeaderMap::new(),
+            user_agent: concat!("videos-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+
+    /// Reads `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
+    /// `OPENAI_PROJECT_ID`. Unset or empty variables keep the defaults.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] over any source of variables (for tests, or a config file).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let mut config = Self::anonymous();
+        config.api_key = var("OPENAI_API_KEY").map(ApiKey::new);
+        if let Some(url) = var("OPENAI_BASE_URL") {
+            config = config.with_base_url(&url)?;
+        }
+        config.organization = var("OPENAI_ORG_ID");
+        config.project = var("OPENAI_PROJECT_ID");
+        Ok(config)
+    }
+
+    /// Sends requests to `url` instead (any `http` or `https` URL; a trailing slash is ignored).
+    pub fn with_base_url(mut self, url: &str) -> Result<Self, Error> {
+        let trimmed = url.trim().trim_end_matches('/');
+        let uri: http::Uri =
+            trimmed.parse().map_err(|_| InvalidInput::new("base_url", format!("{url:?} is not a URL")))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+            return Err(InvalidInput::new("base_url", format!("{url:?} must be an absolute http or https URL")).into());
+        }
+        if uri.query().is_some() {
+            return Err(InvalidInput::new("base_url", format!("{url:?} must not carry a query")).into());
+        }
+        self.base_url = trimmed.to_owned();
+        Ok(self)
+    }
+
+    /// Replaces the API key.
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// Sends `OpenAI-Organization` on every request.
+    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
+        self.organization = Some(organization.into());
+        self
+    }
+
+    /// Sends `OpenAI-Project` on every request.
+    pub fn with_project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
+
+    /// Adds a header to every request (a per-call header of the same name wins).
+    pub fn with_default_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let name = HeaderName::try_from(name)
+            .map_err(|_| InvalidInput::new("default_headers", format!("{name:?} is not a header name")))?;
+        let value = HeaderValue::try_from(value)
+            .map_err(|_| InvalidInput::new("default_headers", format!("the value of {name} is not a header value")))?;
+        self.default_headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Replaces the `User-Agent` (default `videos-rs/VERSION`).
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Replaces both timeouts.
+    pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The API key, if any.
+    pub fn api_key(&self) -> Option<&ApiKey> {
+        self.api_key.as_ref()
+    }
+
+    /// The organization, if any.
+    pub fn organization(&self) -> Option<&str> {
+        self.organization.as_deref()
+    }
+
+    /// The project, if any.
+    pub fn project(&self) -> Option<&str> {
+        self.project.as_deref()
+    }
+
+    /// Headers added to every request.
+    pub fn default_headers(&self) -> &HeaderMap {
+        &self.default_headers
+    }
+
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// The authority (`host[:port]`) requests go to, for telling same-host redirects from others.
+    pub fn authority(&self) -> Option<String> {
+        self.base_url.parse::<http::Uri>().ok()?.authority().map(|a| a.as_str().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn reads_the_environment() {
+        let config = Config::from_vars(vars(&[
+            ("OPENAI_API_KEY", "sk-secret"),
+            ("OPENAI_BASE_URL", "http://localhost:9/v1/"),
+            ("OPENAI_ORG_ID", "org-1"),
+            ("OPENAI_PROJECT_ID", "proj-1"),
+        ]))
+        .unwrap();
+        assert_eq!(config.api_key().unwrap().expose(), "sk-secret");
+        assert_eq!(config.base_url(), "http://localhost:9/v1");
+        assert_eq!(config.organization(), Some("org-1"));
+        assert_eq!(config.project(), Some("proj-1"));
+        assert_eq!(config.authority().as_deref(), Some("localhost:9"));
+    }
+
+    #[test]
+    fn empty_variables_keep_defaults() {
+        let config = Config::from_vars(vars(&[("OPENAI_BASE_URL", ""), ("OPENAI_API_KEY", " ")])).unwrap();
+        assert_eq!(config.base_url(), DEFAULT_BASE_URL);
+        assert!(config.api_key().is_none());
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug() {
+        let config = Config::new("sk-very-secret");
+        assert!(!format!("{config:?}").contains("sk-very-secret"));
+        assert!(!format!("{:?}", config.api_key()).contains("sk-very-secret"));
+    }
+
+    #[test]
+    fn bad_base_urls_name_the_field() {
+        for url in ["not a url", "ftp://host/v1", "/v1", "http://host/v1?x=1"] {
+            let err = Config::anonymous().with_base_url(url).unwrap_err();
+            assert!(err.to_string().starts_with("invalid base_url: "), "{err}");
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! The one error type of the SDK, by phase: rejected before sending
+//! ([`InvalidInput`]), no response ([`TransportError`]), an error answer from
+//! the service ([`ApiError`]), an answer that cannot be read ([`DecodeError`]),
+//! a poll that ran out of time ([`PollTimeout`]), or a local file ([`FileError`]).
+//!
+//! `Display` is one phrase; the cause is in `source()`. Nothing here ever
+//! holds the API key.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use http::StatusCode;
+use videos_types::VideoStatus;
+
+/// Any failure of a Videos API call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was rejected before anything was sent.
+    InvalidInput(InvalidInput),
+    /// The service answered with an error status.
+    Api(Box<ApiError>),
+    /// The service answered, but not with what the operation returns.
+    Decode(Box<DecodeError>),
+    /// No answer: connecting, sending or receiving failed.
+    Transport(TransportError),
+    /// Polling reached its deadline before the job finished.
+    PollTimeout(PollTimeout),
+    /// Reading an upload or writing a download failed.
+    File(FileError),
+}
+
+impl Error {
+    /// The HTTP status, when the service answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The service's `x-request-id`, when it answered with an error.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The kind of API error, when the service answered with one.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        match self {
+            Error::Api(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::PollTimeout(e) => e.fmt(f),
+            Error::File(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InvalidInput(e) => e.source(),
+            Error::Api(e) => e.source(),
+            Error::Decode(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::PollTimeout(e) => e.source(),
+            Error::File(e) => e.source(),
+        }
+    }
+}
+
+macro_rules! from_variant {
+    ($($variant:ident($ty:ident)),*) => {$(
+        impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::$variant(e)
+            }
+        }
+    )*};
+}
+from_variant!(InvalidInput(InvalidInput), Transport(TransportError), PollTimeout(PollTimeout), File(FileError));
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
+/// Input rejected before any I/O, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The parameter, as the API names it (`prompt`, `limit`, `input_reference.image_url`, …).
+    pub field: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// A rejection of `field` for `reason`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+/// What an error status means, for matching without remembering numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the request was malformed or a parameter is invalid.
+    BadRequest,
+    /// 401: the API key is missing or wrong.
+    Authentication,
+    /// 403: the key may not do this.
+    PermissionDenied,
+    /// 404: no such video or character.
+    NotFound,
+    /// 409: the resource is in a state that forbids this (e.g. deleting a running job).
+    Conflict,
+    /// 422: the request was understood but cannot be processed.
+    UnprocessableEntity,
+    /// 429: too many requests, or out of quota.
+    RateLimit,
+    /// 500 and above: the service failed.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for an HTTP status.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::BadRequest,
+            401 => Self::Authentication,
+            403 => Self::PermissionDenied,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            422 => Self::UnprocessableEntity,
+            429 => Self::RateLimit,
+            500.. => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An error answer from the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What the status means.
+    pub kind: ApiErrorKind,
+    /// The envelope's `message`, or a description of the status when there is no envelope.
+    pub message: String,
+    /// The envelope's `type`, such as `invalid_request_error`.
+    pub error_type: Option<String>,
+    /// The envelope's `param`: the request field at fault.
+    pub param: Option<String>,
+    /// The envelope's `code`.
+    pub code: Option<String>,
+    /// The `x-request-id` header, to quote to support.
+    pub request_id: Option<String>,
+    /// The start of the body, when it was not an error envelope (an HTML page from a proxy, say).
+    pub body_snippet: Option<String>,
+    /// How long the service asked the client to wait (`retry-after-ms` or `retry-after` in seconds).
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status.as_u16())?;
+        if let Some(kind) = self.error_type.as_deref().or(self.code.as_deref()) {
+            write!(f, " {kind}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(param) = &self.param {
+            write!(f, " (param {param})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response that could not be read as what the operation returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// What was expected, such as `a Video` or `application/json`.
+    pub expected: &'static str,
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The response's `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The start of the body, bounded (see [`snippet`]).
+    pub snippet: String,
+    /// The parser's complaint, when there is one.
+    pub source: Option<serde_json::Error>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {} in the {} response", self.expected, self.status.as_u16())?;
+        if let Some(ct) = &self.content_type {
+            write!(f, " ({ct})")?;
+        }
+        write!(f, ", got: {}", self.snippet)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// Why no response arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Connecting (DNS, TCP, TLS) failed.
+    Connect,
+    /// The connection was reset or closed before the response was complete.
+    Reset,
+    /// A timeout expired.
+    Timeout,
+    /// A redirect could not be followed.
+    Redirect,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    fn phrase(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect",
+            Self::Reset => "the connection was closed before the response was complete",
+            Self::Timeout => "the request timed out",
+            Self::Redirect => "could not follow a redirect",
+            Self::Other => "the request failed",
+        }
+    }
+}
+
+/// A failure to get a response, with the HTTP client's error as the source.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What went wrong.
+    pub kind: TransportErrorKind,
+    /// The HTTP client's error.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport failure of `kind` caused by `source`.
+    pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self { kind, source: Some(source.into()) }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.phrase())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// Polling stopped at its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PollTimeout {
+    /// The job being watched.
+    pub video_id: String,
+    /// The last status seen (possibly one this SDK does not know).
+    pub last_status: Option<VideoStatus>,
+    /// The last progress seen.
+    pub last_progress: Option<i64>,
+    /// How long polling went on.
+    pub waited: Duration,
+}
+
+impl fmt::Display for PollTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "video {} did not finish within {:.1?}", self.video_id, self.waited)?;
+        match &self.last_status {
+            Some(status) if !status.is_known() => {
+                write!(f, " (last status {:?} is not one this SDK knows)", status.as_str())
+            }
+            Some(status) => write!(f, " (last status {status})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for PollTimeout {}
+
+/// A local file could not be read or written.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FileError {
+    /// The file.
+    pub path: PathBuf,
+    /// What was being done, such as `open upload` or `write download`.
+    pub action: &'static str,
+    /// The operating system's error.
+    pub source: std::io::Error,
+}
+
+impl FileError {
+    /// A failure to `action` the file at `path`.
+    pub fn new(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
+        Self { path: path.into(), action, source }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not {} {}", self.action, self.path.display())
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The most bytes of a body an error message quotes.
+pub const SNIPPET_LIMIT: usize = 256;
+
+/// The start of `body` for an error message: at most [`SNIPPET_LIMIT`] bytes,
+/// cut on a character boundary, with the total length when cut.
+pub fn snippet(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "an empty body".to_owned();
+    }
+    let head = &body[..body.len().min(SNIPPET_LIMIT)];
+    let text = String::from_utf8_lossy(head);
+    // A multi-byte character cut at the limit shows up as U+FFFD at the end; drop it.
+    let text = if body.len() > SNIPPET_LIMIT { text.trim_end_matches('\u{FFFD}') } else { &text };
+    let text: String = text.chars().map(|c| if c.is_control() && c != ' ' { ' ' } else { c }).collect();
+    if body.len() > SNIPPET_LIMIT { format!("{text:?}… ({} bytes in all)", body.len()) } else { format!("{text:?}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_bounded() {
+        let big = "x".repeat(10 * 1024 * 1024);
+        let s = snippet(big.as_bytes());
+        assert!(s.len() < 400, "{}", s.len());
+        assert!(s.ends_with("(10485760 bytes in all)"));
+        assert_eq!(snippet(b""), "an empty body");
+        assert_eq!(snippet(b"<html>\n"), "\"<html> \"");
+    }
+
+    #[test]
+    fn snippets_cut_on_char_boundaries() {
+        let text = "é".repeat(SNIPPET_LIMIT);
+        let s = snippet(text.as_bytes());
+        assert!(!s.contains('\u{FFFD}'), "{s}");
+    }
+
+    #[test]
+    fn api_errors_read_as_one_line() {
+        let e = ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            kind: ApiErrorKind::Authentication,
+            message: "Incorrect API key provided.".into(),
+            error_type: Some("authentication_error".into()),
+            param: None,
+            code: Some("invalid_api_key".into()),
+            request_id: Some("req_1".into()),
+            body_snippet: None,
+            retry_after: None,
+        };
+        assert_eq!(e.to_string(), "401 authentication_error: Incorrect API key provided. (request id req_1)");
+    }
+}

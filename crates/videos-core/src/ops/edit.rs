@@ -1,0 +1,76 @@
+//! `POST /videos/edits`: a new job editing an existing video.
+
+use http::{Method, Request};
+use videos_types::{Video, VideoEditBody};
+
+use super::{Operation, validate};
+use crate::config::Config;
+use crate::error::Error;
+use crate::request::multipart::{FilePart, Multipart};
+use crate::request::{Body, Draft, RequestOptions, build};
+
+/// The video an edit or extension starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VideoSource {
+    /// A completed job, by id (sent as JSON).
+    Id(String),
+    /// A video file uploaded with the request (sent as multipart).
+    Upload(FilePart),
+}
+
+impl VideoSource {
+    /// A completed job by id.
+    pub fn id(id: impl Into<String>) -> Self {
+        Self::Id(id.into())
+    }
+}
+
+/// Edits a video under a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditVideo {
+    /// The video to edit.
+    pub video: VideoSource,
+    /// How to change it, 1 to 32000 characters.
+    pub prompt: String,
+}
+
+impl EditVideo {
+    /// Edits `video` with `prompt`.
+    pub fn new(video: VideoSource, prompt: impl Into<String>) -> Self {
+        Self { video, prompt: prompt.into() }
+    }
+}
+
+impl Operation for EditVideo {
+    type Output = Video;
+    const EXPECTED: &'static str = "a Video";
+
+    fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
+        validate::prompt("prompt", &self.prompt)?;
+        let draft = Draft::new(Method::POST, "/videos/edits".to_owned());
+        let draft = match &self.video {
+            VideoSource::Id(id) => {
+                validate::id("video.id", id)?;
+                draft.json(&VideoEditBody::new(id, &self.prompt))?
+            }
+            VideoSource::Upload(file) => {
+                Draft { body: Body::Multipart(upload_form(options, file, &self.prompt, None)?), ..draft }
+            }
+        };
+        build(draft, config, options)
+    }
+}
+
+/// Builds the multipart form of an upload-based edit or extension.
+pub(super) fn upload_form(
+    options: &RequestOptions,
+    file: &FilePart,
+    prompt: &str,
+    seconds: Option<&str>,
+) -> Result<Multipart, Error> {
+    let mut form = Multipart::builder(options.boundary())?.file("video", file.clone()).text("prompt", prompt);
+    if let Some(seconds) = seconds {
+        form = form.text("seconds", seconds);
+    }
+    Ok(form.finish())
+}

@@ -1,0 +1,52 @@
+//! `POST /videos/extensions`: a new job continuing an existing video.
+
+use http::{Method, Request};
+use videos_types::{Video, VideoExtendBody, VideoSeconds};
+
+use super::edit::upload_form;
+use super::{Operation, VideoSource, validate};
+use crate::config::Config;
+use crate::error::{Error, InvalidInput};
+use crate::request::{Body, Draft, RequestOptions, build};
+
+/// Extends a video by a new segment; the result's `seconds` is the stitched total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendVideo {
+    /// The video to continue.
+    pub video: VideoSource,
+    /// What happens in the new segment, 1 to 32000 characters.
+    pub prompt: String,
+    /// The length of the new segment alone.
+    pub seconds: VideoSeconds,
+}
+
+impl ExtendVideo {
+    /// Extends `video` by `seconds` following `prompt`.
+    pub fn new(video: VideoSource, prompt: impl Into<String>, seconds: impl Into<VideoSeconds>) -> Self {
+        Self { video, prompt: prompt.into(), seconds: seconds.into() }
+    }
+}
+
+impl Operation for ExtendVideo {
+    type Output = Video;
+    const EXPECTED: &'static str = "a Video";
+
+    fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
+        validate::prompt("prompt", &self.prompt)?;
+        if self.seconds.as_str().is_empty() {
+            return Err(InvalidInput::new("seconds", "must not be empty").into());
+        }
+        let draft = Draft::new(Method::POST, "/videos/extensions".to_owned());
+        let draft = match &self.video {
+            VideoSource::Id(id) => {
+                validate::id("video.id", id)?;
+                draft.json(&VideoExtendBody::new(id, &self.prompt, self.seconds.clone()))?
+            }
+            VideoSource::Upload(file) => {
+                let form = upload_form(options, file, &self.prompt, Some(self.seconds.as_str()))?;
+                Draft { body: Body::Multipart(form), ..draft }
+            }
+        };
+        build(draft, config, options)
+    }
+}

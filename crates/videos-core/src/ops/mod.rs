@@ -1,0 +1,58 @@
+//! The ten operations of the Videos API, one value each.
+//!
+//! Every operation is plain data that validates itself, builds its request
+//! and parses its response ([`Operation`]); a transport needs one generic
+//! send loop for all of them. Downloads are the exception: the core builds
+//! the request and checks the response head ([`DownloadContent::parse_head`]),
+//! the transport streams the body.
+
+mod characters;
+mod content;
+mod create;
+mod delete;
+mod edit;
+mod extend;
+mod list;
+mod remix;
+mod retrieve;
+mod validate;
+
+use bytes::Bytes;
+use http::{Request, Response};
+
+pub use characters::{CreateCharacter, RetrieveCharacter};
+pub use content::{ContentHead, DownloadContent};
+pub use create::{CreateVideo, InputReference};
+pub use delete::DeleteVideo;
+pub use edit::{EditVideo, VideoSource};
+pub use extend::ExtendVideo;
+pub use list::ListVideos;
+pub use remix::RemixVideo;
+pub use retrieve::RetrieveVideo;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::request::{Body, RequestOptions};
+use crate::response::{ApiResponse, parse_json_with_meta};
+
+/// One API operation: it builds its request and parses its response.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output: serde::de::DeserializeOwned;
+
+    /// What the output is called in messages, such as `"a Video"`.
+    const EXPECTED: &'static str;
+
+    /// Validates the input and builds the request. Nothing is sent.
+    fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error>;
+
+    /// Reads the response: the output on success, [`Error::Api`] for an error answer.
+    fn parse(&self, response: Response<Bytes>) -> Result<Self::Output, Error> {
+        self.parse_with_meta(response).map(|r| r.value)
+    }
+
+    /// [`Operation::parse`], keeping the status, request id and headers.
+    fn parse_with_meta(&self, response: Response<Bytes>) -> Result<ApiResponse<Self::Output>, Error> {
+        parse_json_with_meta(Self::EXPECTED, response)
+    }
+}

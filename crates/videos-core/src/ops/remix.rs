@@ -1,0 +1,37 @@
+//! `POST /videos/{video_id}/remix`: a new job reworking a completed video.
+
+use http::{Method, Request};
+use videos_types::{Video, VideoRemixBody};
+
+use super::{Operation, validate};
+use crate::config::Config;
+use crate::error::Error;
+use crate::request::{Body, Draft, RequestOptions, build, url::path_segment};
+
+/// Remixes a completed job under a new prompt (sent as JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemixVideo {
+    /// The completed job to start from.
+    pub video_id: String,
+    /// How the remix should differ.
+    pub prompt: String,
+}
+
+impl RemixVideo {
+    /// Remixes `video_id` with `prompt`.
+    pub fn new(video_id: impl Into<String>, prompt: impl Into<String>) -> Self {
+        Self { video_id: video_id.into(), prompt: prompt.into() }
+    }
+}
+
+impl Operation for RemixVideo {
+    type Output = Video;
+    const EXPECTED: &'static str = "a Video";
+
+    fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
+        let id = path_segment("video_id", &self.video_id)?;
+        validate::prompt("prompt", &self.prompt)?;
+        let draft = Draft::new(Method::POST, format!("/videos/{id}/remix")).json(&VideoRemixBody::new(&self.prompt))?;
+        build(draft, config, options)
+    }
+}

@@ -1,0 +1,149 @@
+//! Waiting for a job to finish, as a state machine the transport drives.
+//!
+//! ```text
+//!            ┌──────────── Wait(d) ◄─────────┐
+//!            ▼                               │ not final, deadline not reached
+//!  start ─► Send(RetrieveVideo) ─► handle_video ─► Done(video)   completed | failed
+//!                                            └─► TimedOut        deadline reached
+//! ```
+//!
+//! The transport calls [`Poller::next`] with the current [`Instant`] and does
+//! what it says: send the retrieve request and hand the [`Video`] back
+//! through [`Poller::handle_video`], or sleep. The poller never reads the
+//! clock itself. A status this SDK does not know is treated as "not final":
+//! polling goes on, bounded by the deadline, and the timeout names it.
+
+use std::time::{Duration, Instant};
+
+use http::HeaderMap;
+use videos_types::{Video, VideoStatus};
+
+use crate::error::PollTimeout;
+use crate::ops::RetrieveVideo;
+use crate::response::poll_after;
+
+/// The wait between polls when neither the caller nor the service sets one.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long polling goes on by default before giving up. Sora jobs take
+/// minutes; an hour is far past any normal job but still ends.
+pub const DEFAULT_POLL_DEADLINE: Duration = Duration::from_secs(60 * 60);
+
+/// Whether a status is final: `completed` or `failed`.
+pub fn is_final(status: &VideoStatus) -> bool {
+    matches!(status, VideoStatus::Completed | VideoStatus::Failed)
+}
+
+/// How to poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollOptions {
+    /// A fixed wait between polls; `None` follows the service's
+    /// `openai-poll-after-ms`, or [`DEFAULT_POLL_INTERVAL`] without it.
+    pub interval: Option<Duration>,
+    /// How long to keep polling, from the first call to [`Poller::next`].
+    pub deadline: Duration,
+}
+
+impl Default for PollOptions {
+    fn default() -> Self {
+        Self { interval: None, deadline: DEFAULT_POLL_DEADLINE }
+    }
+}
+
+/// What the transport does next.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum PollAction {
+    /// Send this request and pass the video to [`Poller::handle_video`].
+    Send(RetrieveVideo),
+    /// Sleep this long, then call [`Poller::next`] again.
+    Wait(Duration),
+    /// The job is final (completed or failed).
+    Done(Box<Video>),
+    /// The deadline passed first.
+    TimedOut(PollTimeout),
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    /// The next step is a retrieve.
+    NeedVideo,
+    /// Sent; waiting for the transport to hand the video back.
+    AwaitingVideo,
+    /// Got a non-final video; wait until `until`.
+    Sleeping { until: Instant },
+    /// Got a final video.
+    Finished(Box<Video>),
+}
+
+/// The polling state machine for one job.
+#[derive(Debug, Clone)]
+pub struct Poller {
+    video_id: String,
+    options: PollOptions,
+    started: Option<Instant>,
+    state: State,
+    last: Option<(VideoStatus, i64)>,
+}
+
+impl Poller {
+    /// Polls `video_id`, starting with a retrieve.
+    pub fn new(video_id: impl Into<String>, options: PollOptions) -> Self {
+        Self { video_id: video_id.into(), options, started: None, state: State::NeedVideo, last: None }
+    }
+
+    /// Polls a job the caller already has a fresh copy of (from create, say):
+    /// if it is final there is nothing to do, otherwise the first step is a wait.
+    pub fn from_video(video: Video, headers: &HeaderMap, options: PollOptions, now: Instant) -> Self {
+        let mut poller = Self::new(video.id.clone(), options);
+        poller.started = Some(now);
+        poller.state = State::AwaitingVideo;
+        poller.handle_video(video, headers, now);
+        poller
+    }
+
+    /// The job being watched.
+    pub fn video_id(&self) -> &str {
+        &self.video_id
+    }
+
+    /// The last status and progress seen.
+    pub fn last_seen(&self) -> Option<&(VideoStatus, i64)> {
+        self.last.as_ref()
+    }
+
+    /// What to do at `now`.
+    pub fn next(&mut self, now: Instant) -> PollAction {
+        let started = *self.started.get_or_insert(now);
+        let elapsed = now.saturating_duration_since(started);
+        match &self.state {
+            State::Finished(video) => PollAction::Done(video.clone()),
+            _ if elapsed >= self.options.deadline => PollAction::TimedOut(PollTimeout {
+                video_id: self.video_id.clone(),
+                last_status: self.last.as_ref().map(|(s, _)| s.clone()),
+                last_progress: self.last.as_ref().map(|(_, p)| *p),
+                waited: elapsed,
+            }),
+            State::Sleeping { until } if now < *until => {
+                // Never sleep past the deadline: wake to report it on time.
+                let remaining = self.options.deadline - elapsed;
+                PollAction::Wait((*until - now).min(remaining))
+            }
+            State::NeedVideo | State::AwaitingVideo | State::Sleeping { .. } => {
+                self.state = State::AwaitingVideo;
+                PollAction::Send(RetrieveVideo::new(self.video_id.clone()))
+            }
+        }
+    }
+
+    /// Hands over the video a [`PollAction::Send`] fetched, with its response headers.
+    pub fn handle_video(&mut self, video: Video, headers: &HeaderMap, now: Instant) {
+        self.last = Some((video.status.clone(), video.progress));
+        if is_final(&video.status) {
+            self.state = State::Finished(Box::new(video));
+            return;
+        }
+        let wait = self.options.interval.or_else(|| poll_after(headers)).unwrap_or(DEFAULT_POLL_INTERVAL);
+        self.state = State::Sleeping { until: now + wait };
+    }
+}

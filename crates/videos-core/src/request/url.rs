@@ -1,0 +1,97 @@
+//! Percent-encoding of path segments and query values.
+//!
+//! Everything but RFC 3986's unreserved characters is encoded, so an id can
+//! never add a path segment, a query or a fragment. The two dot segments
+//! are refused outright: URL parsers (reqwest's among them) treat `.`, `..`
+//! and even `%2e%2e` as directory steps, so no encoding makes them safe.
+
+use std::fmt::Write;
+
+use crate::error::InvalidInput;
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `value` percent-encoded to `out`.
+pub(crate) fn encode_into(out: &mut String, value: &str) {
+    for &byte in value.as_bytes() {
+        if is_unreserved(byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
+
+/// `value` as one path segment, or why it cannot be one.
+pub(crate) fn path_segment(field: &str, value: &str) -> Result<String, InvalidInput> {
+    if value.is_empty() {
+        return Err(InvalidInput::new(field, "must not be empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(InvalidInput::new(field, format!("{value:?} is not an id")));
+    }
+    let mut out = String::with_capacity(value.len());
+    encode_into(&mut out, value);
+    Ok(out)
+}
+
+/// A query string under construction (without the leading `?`).
+#[derive(Debug, Default)]
+pub(crate) struct Query(String);
+
+impl Query {
+    /// Appends `key=value`, both encoded.
+    pub(crate) fn push(&mut self, key: &str, value: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        encode_into(&mut self.0, key);
+        self.0.push('=');
+        encode_into(&mut self.0, value);
+    }
+
+    /// Appends `key=value` when there is a value.
+    pub(crate) fn push_opt(&mut self, key: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.push(key, value);
+        }
+    }
+
+    /// The encoded query, empty when nothing was pushed.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_ids_stay_one_segment() {
+        assert_eq!(path_segment("video_id", "../files").unwrap(), "..%2Ffiles");
+        assert_eq!(path_segment("video_id", "a/b?c=d").unwrap(), "a%2Fb%3Fc%3Dd");
+        assert_eq!(path_segment("video_id", "%2e%2e").unwrap(), "%252e%252e");
+        assert_eq!(path_segment("video_id", "x#y z").unwrap(), "x%23y%20z");
+        assert_eq!(path_segment("video_id", "video_123").unwrap(), "video_123");
+        assert_eq!(path_segment("video_id", "é").unwrap(), "%C3%A9");
+    }
+
+    #[test]
+    fn empty_and_dot_ids_are_refused() {
+        assert_eq!(path_segment("video_id", "").unwrap_err().to_string(), "invalid video_id: must not be empty");
+        assert!(path_segment("video_id", "..").is_err());
+        assert!(path_segment("video_id", ".").is_err());
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        let mut q = Query::default();
+        q.push("after", "v&limit=1");
+        q.push_opt("order", None);
+        q.push("limit", "5");
+        assert_eq!(q.as_str(), "after=v%26limit%3D1&limit=5");
+    }
+}

@@ -1,0 +1,128 @@
+//! Reading responses: a success body into its type, an error answer into
+//! [`ApiError`], and the headers the protocol cares about.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use videos_types::ErrorResponse;
+
+use crate::error::{ApiError, ApiErrorKind, DecodeError, Error, snippet};
+
+/// The header carrying the service's id for a request.
+pub const REQUEST_ID: &str = "x-request-id";
+/// The header in which the service suggests how long to wait before polling again.
+pub const POLL_AFTER_MS: &str = "openai-poll-after-ms";
+
+/// How much of an error body a transport needs to read: envelopes are small,
+/// and an HTML error page is only quoted, never kept whole.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A successful answer with what came with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse<T> {
+    /// The decoded value.
+    pub value: T,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `x-request-id`, to quote to support.
+    pub request_id: Option<String>,
+    /// Every response header.
+    pub headers: HeaderMap,
+}
+
+/// The `x-request-id` header.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// The `openai-poll-after-ms` header as a duration.
+pub fn poll_after(headers: &HeaderMap) -> Option<Duration> {
+    let ms: f64 = headers.get(POLL_AFTER_MS)?.to_str().ok()?.trim().parse().ok()?;
+    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+}
+
+/// How long the service asks the client to wait: `retry-after-ms`, else
+/// `retry-after` as seconds or as an HTTP date (measured from `now`).
+pub fn retry_after(headers: &HeaderMap, now: Option<SystemTime>) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let seconds = |s: f64| (s.is_finite() && s >= 0.0).then(|| Duration::from_secs_f64(s));
+    if let Some(ms) = text("retry-after-ms").and_then(|t| t.parse::<f64>().ok()) {
+        return seconds(ms / 1000.0);
+    }
+    let value = text("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return seconds(secs);
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now?).unwrap_or(Duration::ZERO))
+}
+
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// Whether a content type is JSON (`application/json`, `…+json`, with parameters or not).
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Decodes a success body as `T`, or turns an error answer into [`Error::Api`].
+/// `expected` names `T` for messages, such as `"a Video"`.
+pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Response<Bytes>) -> Result<T, Error> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(api_error(status, response.headers(), response.body()));
+    }
+    let body = response.body();
+    let content_type = content_type(response.headers());
+    if let Some(ct) = &content_type
+        && !is_json(ct)
+    {
+        return Err(DecodeError { expected, status, content_type, snippet: snippet(body), source: None }.into());
+    }
+    // One vectorised UTF-8 check of the whole body lets serde_json skip checking each string
+    // it keeps (about a fifth of the parse); invalid UTF-8 goes the slow way for a located error.
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    parsed.map_err(|e| DecodeError { expected, status, content_type, snippet: snippet(body), source: Some(e) }.into())
+}
+
+/// [`parse_json`], keeping the status, request id and headers.
+pub fn parse_json_with_meta<T: DeserializeOwned>(
+    expected: &'static str,
+    response: Response<Bytes>,
+) -> Result<ApiResponse<T>, Error> {
+    let value = parse_json(expected, &response)?;
+    let (parts, _) = response.into_parts();
+    Ok(ApiResponse { value, status: parts.status, request_id: request_id(&parts.headers), headers: parts.headers })
+}
+
+/// The error for an error answer: the envelope's fields when the body is one,
+/// otherwise the status and a bounded snippet of whatever came back.
+pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let envelope = serde_json::from_slice::<ErrorResponse>(body).ok().map(|e| e.error);
+    let (message, error_type, param, code, body_snippet) = match envelope {
+        Some(e) => (e.message, e.type_, e.param, e.code, None),
+        None => {
+            let reason = status.canonical_reason().unwrap_or("error");
+            (format!("{reason} (no error envelope in the body)"), None, None, None, Some(snippet(body)))
+        }
+    };
+    Error::from(ApiError {
+        status,
+        kind: ApiErrorKind::from_status(status),
+        message,
+        error_type,
+        param,
+        code,
+        request_id: request_id(headers),
+        body_snippet,
+        retry_after: retry_after(headers, None),
+    })
+}

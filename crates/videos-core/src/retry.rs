@@ -1,0 +1,121 @@
+//! When to retry, and how long to wait first: a pure function of the attempt
+//! and what came of it.
+//!
+//! The defaults are the official SDKs': two retries, waits of 0.5 s doubling
+//! up to 8 s, shortened by up to a quarter at random (the jitter, handed in
+//! by the transport so tests are exact). The service's own `retry-after-ms`
+//! or `retry-after` wins when it asks for at most a minute; a longer wait
+//! means "not now", so the call stops with the error instead of hanging.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+use crate::error::TransportErrorKind;
+use crate::response::retry_after;
+
+/// The header with which the service overrides the retry decision.
+pub const SHOULD_RETRY: &str = "x-should-retry";
+
+/// Retry settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (so at most `max_retries + 1` attempts).
+    pub max_retries: u32,
+    /// The wait before the first retry, doubled for each one after.
+    pub initial_delay: Duration,
+    /// The longest computed wait.
+    pub max_delay: Duration,
+    /// The longest wait the service may ask for; beyond it the call stops.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What came of one attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// The service answered (any status).
+    Response {
+        /// The status.
+        status: StatusCode,
+        /// The headers.
+        headers: &'a HeaderMap,
+    },
+    /// No answer.
+    Transport(TransportErrorKind),
+}
+
+/// What the transport does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Decision {
+    /// Wait this long, then send the same request again (same `Idempotency-Key`).
+    Retry {
+        /// How long to wait.
+        after: Duration,
+    },
+    /// Return this outcome to the caller.
+    Stop,
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self { max_retries: 0, ..Self::default() }
+    }
+
+    /// The decision after attempt number `retries_done + 1`.
+    ///
+    /// `jitter` is a random number in `[0, 1)` from the transport; `now` is
+    /// the wall clock, used only to read a `retry-after` HTTP date.
+    pub fn decide(&self, retries_done: u32, outcome: &Outcome<'_>, jitter: f64, now: SystemTime) -> Decision {
+        let (retryable, asked) = match outcome {
+            Outcome::Transport(kind) => (
+                matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Reset | TransportErrorKind::Timeout),
+                None,
+            ),
+            Outcome::Response { status, .. } if status.is_success() || status.is_redirection() => (false, None),
+            Outcome::Response { status, headers } => {
+                let forced = headers.get(SHOULD_RETRY).and_then(|v| v.to_str().ok()).map(str::trim);
+                let retryable = match forced {
+                    Some("true") => true,
+                    Some("false") => false,
+                    _ => is_retryable_status(*status),
+                };
+                (retryable, retry_after(headers, Some(now)))
+            }
+        };
+        if !retryable || retries_done >= self.max_retries {
+            return Decision::Stop;
+        }
+        match asked {
+            Some(wait) if wait > self.max_retry_after => Decision::Stop,
+            Some(wait) if !wait.is_zero() => Decision::Retry { after: wait },
+            _ => Decision::Retry { after: self.backoff(retries_done, jitter) },
+        }
+    }
+
+    /// The computed wait before retry number `retries_done + 1`.
+    pub fn backoff(&self, retries_done: u32, jitter: f64) -> Duration {
+        let factor = 2f64.powi(retries_done.min(30) as i32);
+        let base = self.initial_delay.mul_f64(factor).min(self.max_delay);
+        let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
+        base.mul_f64(1.0 - 0.25 * jitter)
+    }
+}
+
+/// The statuses worth another try: timeouts, conflicts (a lock held by a
+/// concurrent request), rate limits and server failures.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
