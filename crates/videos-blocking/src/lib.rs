@@ -1,1 +1,29 @@
-//! videos-blocking: see README.
+//! A blocking client for the OpenAI Videos API (Sora jobs), on ureq, with
+//! no async runtime anywhere in its dependency tree.
+//!
+//! A thin transport over [`videos_core`]: the core builds every request,
+//! parses every response and makes every protocol decision (retries,
+//! polling, pagination, redirects); this crate sends bytes and sleeps. It
+//! has the same shape as `videos-reqwest`, with iterators for streams.
+//!
+//! ```no_run
+//! use videos_core::CreateVideo;
+//!
+//! let client = videos_blocking::Client::from_env()?;
+//! let videos = client.videos();
+//! let video = videos.create_and_poll(CreateVideo::new("A calico cat playing a piano on stage"))?;
+//! videos.download_to(&video.id, None, "cat.mp4".as_ref())?;
+//! # Ok::<(), videos_core::Error>(())
+//! ```
+
+mod body;
+mod client;
+mod download;
+mod send;
+mod videos;
+
+pub use client::Client;
+pub use download::Download;
+pub use videos::{ListAll, Videos};
+pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
+pub use videos_types as types;

@@ -37,6 +37,7 @@ pub mod config;
 pub mod error;
 pub mod ops;
 pub mod paginate;
+pub mod partial_file;
 pub mod poll;
 pub mod redirect;
 pub mod request;
@@ -53,6 +54,7 @@ pub use ops::{
     ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,
 };
 pub use paginate::Pager;
+pub use partial_file::PartialFile;
 pub use poll::{PollAction, PollOptions, Poller};
 pub use request::multipart::{FilePart, Multipart, Segment};
 pub use request::{Body, RequestOptions};

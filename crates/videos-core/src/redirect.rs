@@ -5,8 +5,10 @@
 //! decides where to and with which headers: to a different origin, the
 //! `Authorization`, organization, project and cookie headers are dropped.
 
-use http::header::{AUTHORIZATION, COOKIE, LOCATION, PROXY_AUTHORIZATION};
-use http::{HeaderMap, Method, StatusCode, Uri};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION};
+use http::{HeaderMap, Method, Request, StatusCode, Uri};
+
+use crate::request::Body;
 
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::request::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
@@ -66,6 +68,33 @@ pub fn headers_for(redirect: &Redirect, headers: &HeaderMap) -> HeaderMap {
     out
 }
 
+/// The request to send after `response_status`/`response_headers` answered
+/// `request`, when they ask for a redirect: the new URL and method, the
+/// headers [`headers_for`] allows, and no body once the method became GET.
+pub fn next_request(
+    request: &Request<Body>,
+    status: StatusCode,
+    response_headers: &HeaderMap,
+    hops: usize,
+) -> Result<Option<Request<Body>>, Error> {
+    let Some(redirect) = follow(request.uri(), request.method(), status, response_headers, hops)? else {
+        return Ok(None);
+    };
+    let mut headers = headers_for(&redirect, request.headers());
+    let body = if redirect.method == Method::GET && request.method() != Method::GET {
+        headers.remove(CONTENT_TYPE);
+        headers.remove(CONTENT_LENGTH);
+        Body::Empty
+    } else {
+        request.body().clone()
+    };
+    let mut next = Request::new(body);
+    *next.method_mut() = redirect.method;
+    *next.uri_mut() = redirect.uri;
+    *next.headers_mut() = headers;
+    Ok(Some(next))
+}
+
 fn resolve(base: &Uri, location: &str) -> Option<Uri> {
     let parsed: Uri = location.parse().ok()?;
     if parsed.scheme().is_some() {
@@ -121,6 +150,24 @@ mod tests {
         let other_port =
             follow(&from, &Method::GET, StatusCode::FOUND, &location("http://127.0.0.1:9/x"), 0).unwrap().unwrap();
         assert!(!other_port.same_origin);
+    }
+
+    #[test]
+    fn a_303_after_a_post_becomes_a_bodiless_get() {
+        let mut request = Request::new(Body::Bytes(bytes::Bytes::from_static(b"{}")));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = "http://h/v1/videos".parse().unwrap();
+        request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        request.headers_mut().insert(AUTHORIZATION, HeaderValue::from_static("Bearer sk"));
+        let next = next_request(&request, StatusCode::SEE_OTHER, &location("/v1/videos/v"), 0).unwrap().unwrap();
+        assert_eq!(next.method(), Method::GET);
+        assert_eq!(next.body(), &Body::Empty);
+        assert!(next.headers().get(CONTENT_TYPE).is_none());
+        assert_eq!(next.headers()[AUTHORIZATION], "Bearer sk", "same origin keeps credentials");
+        let next =
+            next_request(&request, StatusCode::TEMPORARY_REDIRECT, &location("https://other/x"), 0).unwrap().unwrap();
+        assert_eq!((next.method(), next.body().content_length()), (&Method::POST, 2));
+        assert!(next.headers().get(AUTHORIZATION).is_none());
     }
 
     #[test]

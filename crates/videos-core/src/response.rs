@@ -20,6 +20,22 @@ pub const POLL_AFTER_MS: &str = "openai-poll-after-ms";
 /// and an HTML error page is only quoted, never kept whole.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// The largest JSON body a transport reads. A page of 100 jobs is about
+/// 50 KB; the limit only stops a misbehaving server from exhausting memory.
+pub const JSON_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The error for a JSON body past [`JSON_BODY_LIMIT`].
+pub fn body_too_large(status: StatusCode, headers: &HeaderMap) -> Error {
+    DecodeError {
+        expected: "a JSON body of at most 32 MiB",
+        status,
+        content_type: content_type(headers),
+        snippet: "a larger body (not read to the end)".to_owned(),
+        source: None,
+    }
+    .into()
+}
+
 /// A successful answer with what came with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse<T> {

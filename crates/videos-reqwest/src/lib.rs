@@ -1,1 +1,35 @@
-//! videos-reqwest: see README.
+//! An async client for the OpenAI Videos API (Sora jobs), on reqwest and tokio.
+//!
+//! A thin transport over [`videos_core`]: the core builds every request,
+//! parses every response and makes every protocol decision (retries,
+//! polling, pagination, redirects); this crate sends bytes and sleeps.
+//!
+//! ```no_run
+//! use videos_core::CreateVideo;
+//! use videos_types::{VideoSeconds, VideoSize};
+//!
+//! # async fn run() -> Result<(), videos_core::Error> {
+//! let client = videos_reqwest::Client::from_env()?;
+//! let videos = client.videos();
+//! let video = videos
+//!     .create_and_poll(CreateVideo::new("A calico cat playing a piano on stage").seconds(VideoSeconds::Four).size(VideoSize::Portrait720x1280))
+//!     .await?;
+//! videos.download_to(&video.id, None, "cat.mp4".as_ref()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Where things are: [`Client`] holds the configuration and the connection
+//! pool; `send` (private) is the one send loop with retries and redirects;
+//! [`Videos`] has one method per operation; [`Download`] streams media.
+
+mod body;
+mod client;
+mod download;
+mod send;
+mod videos;
+
+pub use client::Client;
+pub use download::Download;
+pub use videos::Videos;
+pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
+pub use videos_types as types;

@@ -8,7 +8,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use videos_types::VideoContentVariant;
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::request::url::path_segment;
 use crate::request::{Body, Draft, RequestOptions, build};
 use crate::response::{api_error, request_id};
@@ -33,6 +33,21 @@ pub struct ContentHead {
     pub content_length: Option<u64>,
     /// The `x-request-id`.
     pub request_id: Option<String>,
+}
+
+impl ContentHead {
+    /// Checks that the body that arrived was whole: `received` bytes against
+    /// the `Content-Length` the service announced (when it announced one).
+    pub fn check_complete(&self, received: u64) -> Result<(), Error> {
+        match self.content_length {
+            Some(expected) if expected != received => Err(TransportError::new(
+                TransportErrorKind::Reset,
+                format!("the body ended after {received} of {expected} bytes"),
+            )
+            .into()),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl DownloadContent {

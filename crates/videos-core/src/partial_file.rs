@@ -1,0 +1,122 @@
+//! Writing a download so that its target path only ever holds a complete
+//! file: the bytes go to a temporary file beside the target, which replaces
+//! the target by rename only once it is whole and synced.
+//!
+//! This and [`crate::FilePart::from_path`] are the only places the core
+//! touches the local disk; neither does network I/O. Both transports share it
+//! so the guarantee is implemented once.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, FileError, InvalidInput};
+
+/// A temporary file that becomes `target` on [`PartialFile::commit`] and is
+/// removed if dropped before that (an error, a panic, a cancelled task).
+#[derive(Debug)]
+pub struct PartialFile {
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl PartialFile {
+    /// Creates the temporary file in `target`'s directory (so the final
+    /// rename stays on one file system). `random` makes its name unique.
+    pub fn create(target: &Path, random: u64) -> Result<(Self, File), Error> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| InvalidInput::new("output", format!("{} does not name a file", target.display())))?;
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = dir.join(format!(".{}.{random:016x}.part", name.to_string_lossy()));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| FileError::new(&temp, "create temporary download file", e))?;
+        Ok((Self { temp, target: target.to_path_buf(), committed: false }, file))
+    }
+
+    /// Where the bytes are being written.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Syncs `file` (the one [`PartialFile::create`] returned) and renames it
+    /// over the target. Until this returns, an existing target is untouched.
+    pub fn commit(mut self, file: File) -> Result<(), Error> {
+        file.sync_all().map_err(|e| FileError::new(&self.temp, "sync download", e))?;
+        drop(file);
+        std::fs::rename(&self.temp, &self.target)
+            .map_err(|e| FileError::new(&self.target, "move download into place at", e))?;
+        self.committed = true;
+        // Make the rename itself durable where the platform allows; failing that is not worth an error.
+        if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(dir) = File::open(dir)
+        {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn dir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("videos-core-partial-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn commit_replaces_the_target_only_when_whole() {
+        let dir = dir("commit");
+        let target = dir.join("out.mp4");
+        std::fs::write(&target, b"old").unwrap();
+        let (partial, mut file) = PartialFile::create(&target, 1).unwrap();
+        file.write_all(b"new content").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"old", "untouched until commit");
+        partial.commit(file).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new content");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn dropping_removes_the_temporary_file_and_keeps_the_target() {
+        let dir = dir("drop");
+        let target = dir.join("out.mp4");
+        std::fs::write(&target, b"old").unwrap();
+        let (partial, mut file) = PartialFile::create(&target, 2).unwrap();
+        file.write_all(b"half").unwrap();
+        let temp = partial.temp_path().to_path_buf();
+        drop(partial);
+        assert!(!temp.exists());
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_directory_names_the_file() {
+        let err = PartialFile::create(Path::new("/no/such/dir/out.mp4"), 3).unwrap_err();
+        assert!(
+            err.to_string().starts_with("could not create temporary download file /no/such/dir/.out.mp4."),
+            "{err}"
+        );
+    }
+}
