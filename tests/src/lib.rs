@@ -1,5 +1,6 @@
 //! Shared harness for the workspace-level tests in `tests/tests/`.
 
+pub mod bench_server;
 pub mod raw;
 pub mod transport;
 

@@ -33,6 +33,7 @@ impl Client {
     pub fn new(config: Config) -> Result<Self, Error> {
         let agent_config = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.request_timeout))
             // Error statuses are answers the core parses, not transport failures.
             .http_status_as_error(false)
             // The core decides about redirects: credentials never follow one to another host.
@@ -71,13 +72,8 @@ impl Client {
     }
 }
 
-/// `options` with the per-call randomness the core asks for: an idempotency
-/// key and a multipart boundary, unless the caller chose them.
+/// `options` with this call's randomness (the core derives the idempotency
+/// key and multipart boundary from it).
 pub(crate) fn with_randomness(options: &RequestOptions) -> RequestOptions {
-    let random = RequestOptions::from_random(fastrand::u128(..));
-    RequestOptions {
-        idempotency_key: options.idempotency_key.clone().or(random.idempotency_key),
-        multipart_boundary: options.multipart_boundary.clone().or(random.multipart_boundary),
-        ..options.clone()
-    }
+    RequestOptions { random: Some(fastrand::u128(..)), ..options.clone() }
 }

@@ -104,13 +104,20 @@ impl Client {
             *outgoing.method_mut() = current.method().clone();
             *outgoing.uri_mut() = current.uri().clone();
             *outgoing.headers_mut() = current.headers().clone();
-            let configured = self.agent().configure_request(outgoing);
-            // A download's body may take far longer than its head: only the head is timed.
-            let configured = match read {
-                Read::Whole => configured.timeout_global(Some(timeout)),
-                Read::HeadOnly(_) => configured.timeout_recv_response(Some(timeout)),
+            // The agent's own timeout is the configured one for whole calls; anything
+            // else is set per request (configuring a request copies the agent's config).
+            let outgoing = match read {
+                Read::Whole if timeout == self.config().request_timeout => outgoing,
+                Read::Whole => self.agent().configure_request(outgoing).timeout_global(Some(timeout)).build(),
+                // A download's body may take far longer than its head: only the head is timed.
+                Read::HeadOnly(_) => self
+                    .agent()
+                    .configure_request(outgoing)
+                    .timeout_global(None)
+                    .timeout_recv_response(Some(timeout))
+                    .build(),
             };
-            let sent = self.agent().run(configured.build()).map_err(transport)?;
+            let sent = self.agent().run(outgoing).map_err(transport)?;
             match redirect::next_request(current, sent.status(), sent.headers(), hops).map_err(as_transport)? {
                 Some(following) => {
                     next = Some(following);

@@ -4,9 +4,12 @@
 use std::fmt;
 use std::time::Duration;
 
+use http::header::{AUTHORIZATION, USER_AGENT};
+use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, InvalidInput};
+use crate::request::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 use crate::retry::RetryPolicy;
 
 /// The service's address when none is configured.
@@ -66,6 +69,21 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// How long one request may take, from sending to the end of the response head.
     pub request_timeout: Duration,
+    /// What every request needs, computed once per change rather than per request.
+    prepared: Prepared,
+}
+
+/// The parts of every request that depend only on the configuration.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
+    /// The base URL's path, without a trailing slash (`/v1`).
+    pub(crate) path_prefix: String,
+    /// Default headers, then authorization, organization, project and user agent.
+    pub(crate) headers: HeaderMap,
+    /// A setting that cannot go in a header, reported when a request is built.
+    pub(crate) error: Option<InvalidInput>,
 }
 
 impl Config {
@@ -76,7 +94,7 @@ impl Config {
 
     /// A configuration with no API key (for a local emulator that does not check one).
     pub fn anonymous() -> Self {
-        Self {
+        let mut config = Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_key: None,
             organization: None,
@@ -86,7 +104,57 @@ impl Config {
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            prepared: Prepared {
+                scheme: Scheme::HTTPS,
+                authority: Authority::from_static("api.openai.com"),
+                path_prefix: "/v1".to_owned(),
+                headers: HeaderMap::new(),
+                error: None,
+            },
+        };
+        config.prepare();
+        config
+    }
+
+    /// Recomputes [`Prepared`] after a change.
+    fn prepare(&mut self) {
+        fn value(field: &str, text: &str) -> Result<HeaderValue, InvalidInput> {
+            HeaderValue::try_from(text)
+                .map_err(|_| InvalidInput::new(field, "contains characters a header cannot carry"))
         }
+        let mut error = None;
+        let mut headers = self.default_headers.clone();
+        let mut set = |name: HeaderName, result: Result<HeaderValue, InvalidInput>, sensitive: bool| match result {
+            Ok(mut v) => {
+                v.set_sensitive(sensitive);
+                headers.insert(name, v);
+            }
+            Err(e) => error = error.take().or(Some(e)),
+        };
+        if let Some(key) = &self.api_key {
+            set(AUTHORIZATION, value("api_key", &format!("Bearer {}", key.expose())), true);
+        }
+        if let Some(org) = &self.organization {
+            set(OPENAI_ORGANIZATION, value("organization", org), false);
+        }
+        if let Some(project) = &self.project {
+            set(OPENAI_PROJECT, value("project", project), false);
+        }
+        set(USER_AGENT, value("user_agent", &self.user_agent), false);
+        // with_base_url validated the URL, so these parses succeed; keep the old parts if not.
+        if let Ok(uri) = self.base_url.parse::<http::Uri>()
+            && let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority())
+        {
+            self.prepared.scheme = scheme.clone();
+            self.prepared.authority = authority.clone();
+            self.prepared.path_prefix = uri.path().trim_end_matches('/').to_owned();
+        }
+        self.prepared.headers = headers;
+        self.prepared.error = error;
+    }
+
+    pub(crate) fn prepared(&self) -> &Prepared {
+        &self.prepared
     }
 
     /// Reads `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
@@ -105,6 +173,7 @@ impl Config {
         }
         config.organization = var("OPENAI_ORG_ID");
         config.project = var("OPENAI_PROJECT_ID");
+        config.prepare();
         Ok(config)
     }
 
@@ -120,24 +189,28 @@ impl Config {
             return Err(InvalidInput::new("base_url", format!("{url:?} must not carry a query")).into());
         }
         self.base_url = trimmed.to_owned();
+        self.prepare();
         Ok(self)
     }
 
     /// Replaces the API key.
     pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key));
+        self.prepare();
         self
     }
 
     /// Sends `OpenAI-Organization` on every request.
     pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
         self.organization = Some(organization.into());
+        self.prepare();
         self
     }
 
     /// Sends `OpenAI-Project` on every request.
     pub fn with_project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
+        self.prepare();
         self
     }
 
@@ -148,12 +221,14 @@ impl Config {
         let value = HeaderValue::try_from(value)
             .map_err(|_| InvalidInput::new("default_headers", format!("the value of {name} is not a header value")))?;
         self.default_headers.insert(name, value);
+        self.prepare();
         Ok(self)
     }
 
     /// Replaces the `User-Agent` (default `videos-rs/VERSION`).
     pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self.prepare();
         self
     }
 

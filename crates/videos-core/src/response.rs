@@ -81,9 +81,10 @@ fn content_type(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Whether a content type is JSON (`application/json`, `…+json`, with parameters or not).
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+fn is_json(content_type: &[u8]) -> bool {
+    let essence = content_type.split(|b| *b == b';').next().unwrap_or_default().trim_ascii();
+    essence.eq_ignore_ascii_case(b"application/json")
+        || essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
 }
 
 /// Decodes a success body as `T`, or turns an error answer into [`Error::Api`].
@@ -94,10 +95,10 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
         return Err(api_error(status, response.headers(), response.body()));
     }
     let body = response.body();
-    let content_type = content_type(response.headers());
-    if let Some(ct) = &content_type
-        && !is_json(ct)
+    if let Some(ct) = response.headers().get(CONTENT_TYPE)
+        && !is_json(ct.as_bytes())
     {
+        let content_type = content_type(response.headers());
         return Err(DecodeError { expected, status, content_type, snippet: snippet(body), source: None }.into());
     }
     // One vectorised UTF-8 check of the whole body lets serde_json skip checking each string
@@ -106,7 +107,10 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(body),
     };
-    parsed.map_err(|e| DecodeError { expected, status, content_type, snippet: snippet(body), source: Some(e) }.into())
+    parsed.map_err(|e| {
+        let content_type = content_type(response.headers());
+        DecodeError { expected, status, content_type, snippet: snippet(body), source: Some(e) }.into()
+    })
 }
 
 /// [`parse_json`], keeping the status, request id and headers.

@@ -88,3 +88,14 @@ fn files_that_exist_are_described_with_their_length() {
     assert_eq!(part.len(), 5);
     assert_eq!(part.content_type(), "image/png");
 }
+
+#[test]
+fn settings_that_cannot_be_headers_name_the_setting() {
+    let config = videos_core::Config::new("sk-bad\nkey");
+    let err = RetrieveVideo::new("v").request(&config, &options()).unwrap_err();
+    assert_eq!(err.to_string(), "invalid api_key: contains characters a header cannot carry");
+    assert!(!err.to_string().contains("sk-bad"));
+    let config = videos_core::Config::new("sk").with_project("p\r\nx");
+    let err = RetrieveVideo::new("v").request(&config, &options()).unwrap_err();
+    assert_eq!(err.to_string(), "invalid project: contains characters a header cannot carry");
+}

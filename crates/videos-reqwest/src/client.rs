@@ -75,13 +75,8 @@ impl Client {
     }
 }
 
-/// `options` with the per-call randomness the core asks for: an idempotency
-/// key and a multipart boundary, unless the caller chose them.
+/// `options` with this call's randomness (the core derives the idempotency
+/// key and multipart boundary from it).
 pub(crate) fn with_randomness(options: &RequestOptions) -> RequestOptions {
-    let random = RequestOptions::from_random(fastrand::u128(..));
-    RequestOptions {
-        idempotency_key: options.idempotency_key.clone().or(random.idempotency_key),
-        multipart_boundary: options.multipart_boundary.clone().or(random.multipart_boundary),
-        ..options.clone()
-    }
+    RequestOptions { random: Some(fastrand::u128(..)), ..options.clone() }
 }

@@ -76,9 +76,14 @@ impl Client {
         let policy = self.config().retry;
         let mut retries = 0;
         loop {
-            let result = match tokio::time::timeout(timeout, self.attempt(request, read)).await {
-                Ok(result) => result,
-                Err(_) => Err(timed_out("no complete response within the request timeout")),
+            let result = match read {
+                // reqwest times the whole exchange, body included.
+                Read::Whole => self.attempt(request, read, Some(timeout)).await,
+                // A download's body may take far longer than its head: only the head is timed.
+                Read::HeadOnly(_) => match tokio::time::timeout(timeout, self.attempt(request, read, None)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(timed_out("no response within the request timeout")),
+                },
             };
             let decision = match &result {
                 Ok(r) => policy.decide(
@@ -100,19 +105,25 @@ impl Client {
     }
 
     /// One attempt: send, follow redirects, read the body as asked.
-    async fn attempt(&self, request: &Request<Body>, read: Read) -> Result<Received, TransportError> {
+    async fn attempt(
+        &self,
+        request: &Request<Body>,
+        read: Read,
+        timeout: Option<Duration>,
+    ) -> Result<Received, TransportError> {
         let mut next: Option<Request<Body>> = None;
         let mut hops = 0;
         let response = loop {
             let current = next.as_ref().unwrap_or(request);
-            let sent = self
-                .http()
-                .request(current.method().clone(), current.uri().to_string())
-                .headers(current.headers().clone())
-                .body(to_reqwest(current.body()))
-                .send()
-                .await
-                .map_err(transport)?;
+            let url = reqwest::Url::parse(&current.uri().to_string())
+                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+            let mut outgoing = reqwest::Request::new(current.method().clone(), url);
+            *outgoing.headers_mut() = current.headers().clone();
+            *outgoing.timeout_mut() = timeout;
+            if !matches!(current.body(), Body::Empty) {
+                *outgoing.body_mut() = Some(to_reqwest(current.body()));
+            }
+            let sent = self.http().execute(outgoing).await.map_err(transport)?;
             match redirect::next_request(current, sent.status(), sent.headers(), hops).map_err(as_transport)? {
                 Some(following) => {
                     next = Some(following);
@@ -122,8 +133,9 @@ impl Client {
             }
         };
 
+        let mut response = response;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         match read {
             Read::Whole => {
                 let body = read_limited(response, JSON_BODY_LIMIT).await?;
@@ -144,8 +156,18 @@ impl Client {
 
 /// The whole body, or `None` when it passes `limit`.
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Option<Bytes>, TransportError> {
-    let mut out = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+    // Small JSON bodies usually arrive in one chunk: keep it without copying.
+    let Some(first) = response.chunk().await.map_err(transport)? else { return Ok(Some(Bytes::new())) };
+    if first.len() > limit {
+        return Ok(None);
+    }
+    let Some(second) = response.chunk().await.map_err(transport)? else { return Ok(Some(first)) };
+    let mut out = BytesMut::from(&first[..]);
+    let mut pending = Some(second);
+    while let Some(chunk) = match pending.take() {
+        Some(chunk) => Some(chunk),
+        None => response.chunk().await.map_err(transport)?,
+    } {
         if out.len() + chunk.len() > limit {
             return Ok(None);
         }

@@ -32,8 +32,10 @@ impl Operation for CreateCharacter {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::character_name(&self.name)?;
-        let form =
-            Multipart::builder(options.boundary())?.text("name", &self.name).file("video", self.video.clone()).finish();
+        let form = Multipart::builder(&options.boundary())?
+            .text("name", &self.name)
+            .file("video", self.video.clone())
+            .finish();
         let draft = Draft { body: Body::Multipart(form), ..Draft::new(Method::POST, "/videos/characters".to_owned()) };
         build(draft, config, options)
     }

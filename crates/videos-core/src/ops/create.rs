@@ -95,7 +95,7 @@ impl Operation for CreateVideo {
         let draft = Draft::new(Method::POST, "/videos".to_owned());
         let draft = match &self.input_reference {
             Some(InputReference::Upload(file)) => {
-                let mut form = Multipart::builder(options.boundary())?.text("prompt", &self.prompt);
+                let mut form = Multipart::builder(&options.boundary())?.text("prompt", &self.prompt);
                 if let Some(model) = &self.model {
                     form = form.text("model", model.as_str());
                 }

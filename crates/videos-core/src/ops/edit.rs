@@ -68,7 +68,7 @@ pub(super) fn upload_form(
     prompt: &str,
     seconds: Option<&str>,
 ) -> Result<Multipart, Error> {
-    let mut form = Multipart::builder(options.boundary())?.file("video", file.clone()).text("prompt", prompt);
+    let mut form = Multipart::builder(&options.boundary())?.file("video", file.clone()).text("prompt", prompt);
     if let Some(seconds) = seconds {
         form = form.text("seconds", seconds);
     }

@@ -12,8 +12,9 @@ pub(crate) mod url;
 
 use std::time::Duration;
 
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use http::uri::PathAndQuery;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 
 pub use body::Body;
 
@@ -30,10 +31,14 @@ pub const OPENAI_PROJECT: HeaderName = HeaderName::from_static("openai-project")
 /// Per-call settings: what a transport hands the core besides the operation.
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
-    /// The `Idempotency-Key` of a POST. Transports set a fresh random one per
-    /// call (see [`RequestOptions::from_random`]) and keep it across retries.
+    /// 128 random bits for this call, from the transport (the core has no
+    /// random source of its own). A POST's `Idempotency-Key` and a multipart
+    /// boundary are derived from them unless set explicitly below; the
+    /// transport keeps the built request, so retries reuse the same key.
+    pub random: Option<u128>,
+    /// An explicit `Idempotency-Key` for a POST.
     pub idempotency_key: Option<String>,
-    /// The multipart boundary, when the body is multipart; a fixed default otherwise.
+    /// An explicit multipart boundary.
     pub multipart_boundary: Option<String>,
     /// Headers added to this call only (they replace headers of the same name).
     pub extra_headers: HeaderMap,
@@ -44,16 +49,17 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
-    /// Options with an idempotency key and boundary derived from 128 random
-    /// bits the transport provides (the core has no random source of its own).
+    /// Options carrying 128 random bits for this call.
     pub fn from_random(random: u128) -> Self {
-        let hex = format!("{random:032x}");
-        let uuid = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
-        Self {
-            idempotency_key: Some(format!("videos-rs-{uuid}")),
-            multipart_boundary: Some(format!("videos-rs-boundary-{hex}")),
-            ..Self::default()
-        }
+        Self { random: Some(random), ..Self::default() }
+    }
+
+    /// The `Idempotency-Key` a POST built with these options carries, if any.
+    pub fn effective_idempotency_key(&self) -> Option<String> {
+        self.idempotency_key.clone().or_else(|| {
+            let hex = format!("{:032x}", self.random?);
+            Some(format!("videos-rs-{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+        })
     }
 
     /// Adds a header for this call.
@@ -79,8 +85,12 @@ impl RequestOptions {
     }
 
     /// The boundary to use for a multipart body.
-    pub(crate) fn boundary(&self) -> &str {
-        self.multipart_boundary.as_deref().unwrap_or("videos-rs-boundary-0000000000000000")
+    pub(crate) fn boundary(&self) -> String {
+        match (&self.multipart_boundary, self.random) {
+            (Some(boundary), _) => boundary.clone(),
+            (None, Some(random)) => format!("videos-rs-boundary-{random:032x}"),
+            (None, None) => "videos-rs-boundary-0000000000000000".to_owned(),
+        }
     }
 }
 
@@ -114,29 +124,30 @@ fn header_value(field: &str, value: &str) -> Result<HeaderValue, Error> {
 
 /// Completes a draft into a request.
 pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
+    let prepared = config.prepared();
+    if let Some(error) = &prepared.error {
+        return Err(error.clone().into());
+    }
     let mut query = draft.query;
     for (key, value) in &options.extra_query {
         query.push(key, value);
     }
-    let mut uri = format!("{}{}", config.base_url(), draft.path);
+    let mut path = String::with_capacity(prepared.path_prefix.len() + draft.path.len() + query.as_str().len() + 1);
+    path.push_str(&prepared.path_prefix);
+    path.push_str(&draft.path);
     if !query.as_str().is_empty() {
-        uri.push('?');
-        uri.push_str(query.as_str());
+        path.push('?');
+        path.push_str(query.as_str());
     }
+    let mut parts = http::uri::Parts::default();
+    parts.scheme = Some(prepared.scheme.clone());
+    parts.authority = Some(prepared.authority.clone());
+    parts.path_and_query = Some(
+        PathAndQuery::try_from(path).map_err(|e| InvalidInput::new("url", format!("not a valid request path: {e}")))?,
+    );
+    let uri = Uri::from_parts(parts).map_err(|e| InvalidInput::new("url", format!("not a valid request URI: {e}")))?;
 
-    let mut headers = config.default_headers().clone();
-    if let Some(key) = config.api_key() {
-        let mut value = header_value("api_key", &format!("Bearer {}", key.expose()))?;
-        value.set_sensitive(true);
-        headers.insert(AUTHORIZATION, value);
-    }
-    if let Some(org) = config.organization() {
-        headers.insert(OPENAI_ORGANIZATION, header_value("organization", org)?);
-    }
-    if let Some(project) = config.project() {
-        headers.insert(OPENAI_PROJECT, header_value("project", project)?);
-    }
-    headers.insert(USER_AGENT, header_value("user_agent", config.user_agent())?);
+    let mut headers = prepared.headers.clone();
     headers.insert(ACCEPT, HeaderValue::from_static(draft.accept));
     match &draft.body {
         Body::Empty => {}
@@ -151,19 +162,17 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
         headers.insert(CONTENT_LENGTH, HeaderValue::from(draft.body.content_length()));
     }
     if draft.method == Method::POST
-        && let Some(key) = &options.idempotency_key
+        && let Some(key) = options.effective_idempotency_key()
     {
-        headers.insert(IDEMPOTENCY_KEY, header_value("idempotency_key", key)?);
+        headers.insert(IDEMPOTENCY_KEY, header_value("idempotency_key", &key)?);
     }
     for (name, value) in &options.extra_headers {
         headers.insert(name.clone(), value.clone());
     }
 
-    let mut request = Request::builder()
-        .method(draft.method)
-        .uri(&uri)
-        .body(draft.body)
-        .map_err(|e| InvalidInput::new("url", format!("{uri:?} is not a valid request URI: {e}")))?;
+    let mut request = Request::new(draft.body);
+    *request.method_mut() = draft.method;
+    *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     Ok(request)
 }
@@ -175,7 +184,10 @@ mod tests {
     #[test]
     fn random_options_look_like_uuids() {
         let options = RequestOptions::from_random(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        assert_eq!(options.idempotency_key.as_deref(), Some("videos-rs-01234567-89ab-cdef-0123-456789abcdef"));
+        assert_eq!(
+            options.effective_idempotency_key().as_deref(),
+            Some("videos-rs-01234567-89ab-cdef-0123-456789abcdef")
+        );
         assert_eq!(options.boundary(), "videos-rs-boundary-0123456789abcdef0123456789abcdef");
     }
 }

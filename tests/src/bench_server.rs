@@ -1,0 +1,99 @@
+//! A minimal local server for the transport benchmarks: a fixed `Video` for
+//! retrieve, a streamed body of any size for downloads (`bytes-N` as the id),
+//! and an upload sink that counts bytes without keeping them. Listens on 127.0.0.1 only.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use futures_util::StreamExt;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The body of every retrieve answer.
+pub fn video_body() -> Bytes {
+    Bytes::from(crate::video_json("video_bench", "completed", 100).to_string())
+}
+
+#[derive(Clone)]
+struct Shared {
+    video: Bytes,
+    uploaded: Arc<AtomicU64>,
+    chunk: Bytes,
+}
+
+/// A running bench server; stops when dropped.
+#[derive(Debug)]
+pub struct BenchServer {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    uploaded: Arc<AtomicU64>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl BenchServer {
+    /// Starts the server on an ephemeral port.
+    pub async fn start() -> BenchServer {
+        let uploaded = Arc::new(AtomicU64::new(0));
+        let shared =
+            Shared { video: video_body(), uploaded: uploaded.clone(), chunk: Bytes::from(vec![0x5a; 1 << 20]) };
+        let app = Router::new()
+            .route("/v1/videos", axum::routing::post(upload))
+            .route("/v1/videos/{id}", get(retrieve))
+            .route("/v1/videos/{id}/content", get(stream_bytes))
+            .with_state(shared);
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        BenchServer { url, uploaded, stop: Some(stop) }
+    }
+
+    /// Bytes received by the upload sink so far.
+    pub fn uploaded(&self) -> u64 {
+        self.uploaded.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn retrieve(State(shared): State<Shared>, Path(_id): Path<String>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], shared.video.clone())
+}
+
+async fn upload(State(shared): State<Shared>, body: Body) -> impl IntoResponse {
+    let mut stream = body.into_data_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        shared.uploaded.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    }
+    ([(header::CONTENT_TYPE, "application/json")], shared.video.clone())
+}
+
+/// Serves `N` bytes for the video id `bytes-N`.
+async fn stream_bytes(State(shared): State<Shared>, Path(id): Path<String>) -> impl IntoResponse {
+    let len: u64 = id.strip_prefix("bytes-").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let chunk = shared.chunk.clone();
+    let full = len / chunk.len() as u64;
+    let rest = (len % chunk.len() as u64) as usize;
+    let chunks = futures_util::stream::iter(0..full).map(move |_| Ok::<Bytes, std::io::Error>(chunk.clone()));
+    let tail = shared.chunk.slice(..rest);
+    let body = Body::from_stream(chunks.chain(futures_util::stream::once(async move { Ok(tail) })));
+    ([(header::CONTENT_TYPE, "video/mp4".to_owned()), (header::CONTENT_LENGTH, len.to_string())], body)
+}
