@@ -89,7 +89,7 @@ pub(crate) struct Prepared {
 impl Config {
     /// A configuration for the official service with `api_key`.
     pub fn new(api_key: impl Into<String>) -> Self {
-        Self { api_key: Some(ApiKey::new(api_key)), ..Self::anonymous() }
+        Self::anonymous().with_api_key(api_key)
     }
 
     /// A configuration with no API key (for a local emulator that does not check one).
@@ -310,6 +310,15 @@ mod tests {
         let config = Config::from_vars(vars(&[("OPENAI_BASE_URL", ""), ("OPENAI_API_KEY", " ")])).unwrap();
         assert_eq!(config.base_url(), DEFAULT_BASE_URL);
         assert!(config.api_key().is_none());
+    }
+
+    #[test]
+    fn every_constructor_sends_the_key() {
+        let auth = |c: &Config| c.prepared().headers.get(AUTHORIZATION).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(auth(&Config::new("sk-1")).as_deref(), Some("Bearer sk-1"));
+        assert_eq!(auth(&Config::anonymous().with_api_key("sk-2")).as_deref(), Some("Bearer sk-2"));
+        assert_eq!(auth(&Config::from_vars(vars(&[("OPENAI_API_KEY", "sk-3")])).unwrap()).as_deref(), Some("Bearer sk-3"));
+        assert_eq!(auth(&Config::anonymous()), None);
     }
 
     #[test]
