@@ -317,7 +317,10 @@ mod tests {
         let auth = |c: &Config| c.prepared().headers.get(AUTHORIZATION).map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(auth(&Config::new("sk-1")).as_deref(), Some("Bearer sk-1"));
         assert_eq!(auth(&Config::anonymous().with_api_key("sk-2")).as_deref(), Some("Bearer sk-2"));
-        assert_eq!(auth(&Config::from_vars(vars(&[("OPENAI_API_KEY", "sk-3")])).unwrap()).as_deref(), Some("Bearer sk-3"));
+        assert_eq!(
+            auth(&Config::from_vars(vars(&[("OPENAI_API_KEY", "sk-3")])).unwrap()).as_deref(),
+            Some("Bearer sk-3")
+        );
         assert_eq!(auth(&Config::anonymous()), None);
     }
 
