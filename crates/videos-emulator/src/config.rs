@@ -1,0 +1,74 @@
+//! How an emulator behaves: auth, job speed, rendering, limits and faults.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings of one emulator instance.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// The only API key accepted; `None` accepts any Bearer token (one is still required).
+    pub api_key: Option<String>,
+    /// Where jobs' media are written; a fresh temporary directory when `None`.
+    pub state_dir: Option<PathBuf>,
+    /// How long a job takes per second of video (default 0.75 s, so a 4 s clip
+    /// completes in about 3 s; rendering time is added if it takes longer).
+    pub time_per_video_second: Duration,
+    /// Frames per second of rendered videos.
+    pub fps: u32,
+    /// The largest request body accepted, in bytes (uploads included).
+    pub max_body_bytes: usize,
+    /// The most jobs kept; creating more is refused until some are deleted.
+    pub max_jobs: usize,
+    /// Injected failures, off by default.
+    pub faults: Faults,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            state_dir: None,
+            time_per_video_second: Duration::from_millis(750),
+            fps: 24,
+            max_body_bytes: 64 * 1024 * 1024,
+            max_jobs: 10_000,
+            faults: Faults::default(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Jobs finish as soon as their media are rendered, at a low frame rate:
+    /// what tests want.
+    pub fn fast() -> Self {
+        Self { time_per_video_second: Duration::ZERO, fps: 4, ..Self::default() }
+    }
+}
+
+/// Fractions (0.0 to 1.0) of requests answered with a fault instead of
+/// normally. The draws come from a generator seeded with `seed`, so a test
+/// sees the same faults on every run.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Seed of the fault generator.
+    pub seed: u64,
+    /// Answered 429 with `retry-after-ms`.
+    pub rate_limit: f64,
+    /// Answered 500.
+    pub server_error: f64,
+    /// Answered 503.
+    pub unavailable: f64,
+    /// Answered normally after [`Faults::delay`].
+    pub slow: f64,
+    /// How long a slow answer waits.
+    pub delay: Duration,
+    /// Answered with a head and half the body, then the connection is cut.
+    pub cut: f64,
+}
+
+impl Faults {
+    /// Whether any fault can happen.
+    pub fn any(&self) -> bool {
+        self.rate_limit + self.server_error + self.unavailable + self.slow + self.cut > 0.0
+    }
+}

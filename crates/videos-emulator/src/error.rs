@@ -1,0 +1,59 @@
+//! The service's error envelope, as the emulator answers it.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answer: status plus `{"error": {message, type, param, code}}`.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    /// The HTTP status.
+    pub(crate) status: StatusCode,
+    /// The envelope's `message`.
+    pub(crate) message: String,
+    /// The envelope's `type`.
+    pub(crate) kind: &'static str,
+    /// The envelope's `param`.
+    pub(crate) param: Option<&'static str>,
+    /// The envelope's `code`.
+    pub(crate) code: Option<&'static str>,
+}
+
+impl ApiError {
+    /// 400 `invalid_request_error` about `param`.
+    pub(crate) fn invalid(param: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            kind: "invalid_request_error",
+            param: Some(param),
+            code: None,
+        }
+    }
+
+    /// 404 for an unknown id.
+    pub(crate) fn not_found(param: &'static str, what: &str, id: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: format!("No {what} found with id '{id}'."),
+            kind: "invalid_request_error",
+            param: Some(param),
+            code: None,
+        }
+    }
+
+    /// With a machine-readable `code`.
+    pub(crate) fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body =
+            json!({"error": {"message": self.message, "type": self.kind, "param": self.param, "code": self.code}});
+        (self.status, Json(body)).into_response()
+    }
+}

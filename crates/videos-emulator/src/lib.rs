@@ -1,0 +1,158 @@
+//! A stateful local emulator of the OpenAI Videos API.
+//!
+//! It serves all ten operations under `/v1` with the service's JSON shapes,
+//! status codes and error envelope, and renders **real media**: an H.264 MP4
+//! whose size and duration are the job's, drawn from the prompt (the same
+//! prompt gives the same bytes), a WebP thumbnail and a JPEG spritesheet.
+//! Use it to try the SDK without an account, or to test your own client in CI.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let emulator = videos_emulator::Emulator::start(videos_emulator::EmulatorConfig::fast()).await?;
+//! println!("point any OpenAI SDK at {}", emulator.base_url());
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Behaviour worth knowing:
+//! - jobs go `queued` → `in_progress` (progress rising) → `completed`; a
+//!   prompt containing `[fail]` (or `[moderation]`) makes the job fail with
+//!   an `error` after about a third of its time;
+//! - job speed: [`EmulatorConfig::time_per_video_second`]; retrieve answers
+//!   carry `openai-poll-after-ms`;
+//! - content of a job that is not completed is a 404 with code `video_not_ready`;
+//!   deleting a job that is still running is a 400;
+//! - a POST repeating an `Idempotency-Key` gets the job the first one created;
+//! - faults ([`Faults`]) are off unless configured, and seeded.
+
+mod config;
+mod error;
+pub mod render;
+mod routes;
+mod state;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, oneshot};
+use tokio::task::JoinHandle;
+
+pub use config::{EmulatorConfig, Faults};
+
+/// A running emulator. Dropping it stops the server (without waiting);
+/// [`Emulator::shutdown`] stops it gracefully.
+#[derive(Debug)]
+pub struct Emulator {
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    state_dir: PathBuf,
+    /// Removes the temporary state directory when the emulator goes.
+    _temp: Option<TempDir>,
+}
+
+impl Emulator {
+    /// Starts on an ephemeral port of 127.0.0.1.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, config).await
+    }
+
+    /// Starts on `address`.
+    pub async fn start_on(address: SocketAddr, config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let (state_dir, temp) = match &config.state_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                (dir.clone(), None)
+            }
+            None => {
+                let temp = TempDir::new()?;
+                (temp.0.clone(), Some(temp))
+            }
+        };
+        let listener = TcpListener::bind(address).await?;
+        let address = listener.local_addr()?;
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let shared = Arc::new(routes::Shared {
+            faults: Mutex::new(fastrand::Rng::with_seed(config.faults.seed)),
+            config,
+            store: Mutex::default(),
+            state_dir: state_dir.clone(),
+            render_slots: Semaphore::new(cpus),
+        });
+        let app = routes::router(shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator { address, stop: Some(stop), task: Some(task), state_dir, _temp: temp })
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:39211/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.address)
+    }
+
+    /// The address listened on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Where media are kept.
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    /// Stops accepting connections and waits for open requests to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until `signal` resolves (for the command line: Ctrl-C).
+    pub async fn serve_until(mut self, signal: impl std::future::Future<Output = ()>) {
+        signal.await;
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A temporary directory removed on drop (the emulator's default state directory).
+#[derive(Debug)]
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<Self> {
+        let dir =
+            std::env::temp_dir().join(format!("videos-emulator-{}-{:016x}", std::process::id(), fastrand::u64(..)));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

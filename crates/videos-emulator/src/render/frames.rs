@@ -1,0 +1,151 @@
+//! Frames made from a prompt: a scene whose colours, shapes and motion are
+//! all drawn from a hash of the prompt, so the same prompt always gives the
+//! same frames and different prompts visibly different ones.
+//!
+//! Frames are produced directly in YUV 4:2:0, the encoder's input, so no
+//! colour conversion is spent on the way.
+
+/// FNV-1a, 64 bits: stable across platforms and releases, unlike `DefaultHasher`.
+pub fn hash(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A moving disc.
+#[derive(Debug, Clone, Copy)]
+struct Disc {
+    /// Start position, as a fraction of the frame.
+    x: f32,
+    y: f32,
+    /// Velocity, in frames per second of the clip.
+    dx: f32,
+    dy: f32,
+    radius: f32,
+    yuv: (u8, u8, u8),
+}
+
+/// Everything that decides how a prompt looks.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    top: (u8, u8, u8),
+    bottom: (u8, u8, u8),
+    discs: Vec<Disc>,
+    stripes: u32,
+}
+
+struct Bits(u64);
+
+impl Bits {
+    fn next(&mut self) -> u64 {
+        // splitmix64: spreads one hash into as many well-mixed numbers as needed.
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+    fn byte(&mut self, lo: u8, hi: u8) -> u8 {
+        lo + (self.next() % u64::from(hi - lo + 1)) as u8
+    }
+    fn colour(&mut self) -> (u8, u8, u8) {
+        (self.byte(40, 220), self.byte(40, 215), self.byte(40, 215))
+    }
+}
+
+impl Scene {
+    /// The scene for `prompt`.
+    pub fn new(prompt: &str) -> Self {
+        let mut bits = Bits(hash(prompt));
+        let discs = (0..3 + bits.next() % 3)
+            .map(|_| Disc {
+                x: bits.unit(),
+                y: bits.unit(),
+                dx: (bits.unit() - 0.5) * 0.6,
+                dy: (bits.unit() - 0.5) * 0.6,
+                radius: 0.05 + bits.unit() * 0.12,
+                yuv: bits.colour(),
+            })
+            .collect();
+        Scene { top: bits.colour(), bottom: bits.colour(), discs, stripes: 2 + (bits.next() % 6) as u32 }
+    }
+}
+
+/// One frame in planar YUV 4:2:0 (`width * height * 3 / 2` bytes).
+pub fn draw(scene: &Scene, width: usize, height: usize, t: f32, out: &mut Vec<u8>) {
+    let (w2, h2) = (width / 2, height / 2);
+    out.clear();
+    out.resize(width * height + 2 * w2 * h2, 0);
+    let (luma, chroma) = out.split_at_mut(width * height);
+    let (u_plane, v_plane) = chroma.split_at_mut(w2 * h2);
+
+    let lerp = |a: u8, b: u8, f: f32| (f32::from(a) + (f32::from(b) - f32::from(a)) * f) as u8;
+    // Background: a vertical gradient crossed by slowly drifting bands.
+    let shift = (t * 40.0) as usize;
+    for row in 0..height {
+        let f = row as f32 / height as f32;
+        let band = ((row + shift) / (height / scene.stripes as usize).max(1)).is_multiple_of(2);
+        let base = lerp(scene.top.0, scene.bottom.0, f);
+        let y = if band { base.saturating_add(18) } else { base };
+        luma[row * width..(row + 1) * width].fill(y);
+    }
+    for row in 0..h2 {
+        let f = row as f32 / h2 as f32;
+        u_plane[row * w2..(row + 1) * w2].fill(lerp(scene.top.1, scene.bottom.1, f));
+        v_plane[row * w2..(row + 1) * w2].fill(lerp(scene.top.2, scene.bottom.2, f));
+    }
+
+    let side = width.min(height) as f32;
+    for disc in &scene.discs {
+        // Bounce inside the frame.
+        let bounce = |p: f32| {
+            let p = p.rem_euclid(2.0);
+            if p > 1.0 { 2.0 - p } else { p }
+        };
+        let cx = bounce(disc.x + disc.dx * t) * width as f32;
+        let cy = bounce(disc.y + disc.dy * t) * height as f32;
+        let r = disc.radius * side;
+        let (x0, x1) = (((cx - r).max(0.0)) as usize, ((cx + r) as usize).min(width));
+        let (y0, y1) = (((cy - r).max(0.0)) as usize, ((cy + r) as usize).min(height));
+        for row in y0..y1 {
+            let dy = row as f32 - cy;
+            for col in x0..x1 {
+                let dx = col as f32 - cx;
+                if dx * dx + dy * dy <= r * r {
+                    luma[row * width + col] = disc.yuv.0;
+                    if row % 2 == 0 && col % 2 == 0 {
+                        u_plane[(row / 2) * w2 + col / 2] = disc.yuv.1;
+                        v_plane[(row / 2) * w2 + col / 2] = disc.yuv.2;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An RGB copy of a YUV 4:2:0 frame, scaled down by `step` in each direction
+/// (BT.601 full range), for the preview images.
+pub fn to_rgb(yuv: &[u8], width: usize, height: usize, step: usize) -> (Vec<u8>, usize, usize) {
+    let (w2, h2) = (width / 2, height / 2);
+    let (luma, chroma) = yuv.split_at(width * height);
+    let (u_plane, v_plane) = chroma.split_at(w2 * h2);
+    let (ow, oh) = (width / step, height / step);
+    let mut rgb = Vec::with_capacity(ow * oh * 3);
+    for oy in 0..oh {
+        for ox in 0..ow {
+            let (x, y) = (ox * step, oy * step);
+            let l = f32::from(luma[y * width + x]);
+            let u = f32::from(u_plane[(y / 2) * w2 + x / 2]) - 128.0;
+            let v = f32::from(v_plane[(y / 2) * w2 + x / 2]) - 128.0;
+            let clamp = |c: f32| c.clamp(0.0, 255.0) as u8;
+            rgb.extend_from_slice(&[clamp(l + 1.402 * v), clamp(l - 0.344 * u - 0.714 * v), clamp(l + 1.772 * u)]);
+        }
+    }
+    (rgb, ow, oh)
+}

@@ -1,0 +1,118 @@
+//! Rendering a job's media: the MP4, a WebP thumbnail and a JPEG
+//! spritesheet, written to the job's directory. CPU-bound and blocking: the
+//! server runs it on the blocking pool, never on the request path.
+
+pub mod frames;
+mod images;
+mod mp4_out;
+
+use std::path::{Path, PathBuf};
+
+pub use mp4_out::probe;
+
+/// What to render.
+#[derive(Debug, Clone)]
+pub struct RenderJob {
+    /// Prompts in order, each with the seconds it covers (an extension has two).
+    pub segments: Vec<(String, u32)>,
+    /// Frame width in pixels (even).
+    pub width: usize,
+    /// Frame height in pixels (even).
+    pub height: usize,
+    /// Frames per second.
+    pub fps: u32,
+}
+
+/// Where the rendered files are.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The MP4.
+    pub video: PathBuf,
+    /// The WebP thumbnail.
+    pub thumbnail: PathBuf,
+    /// The JPEG spritesheet.
+    pub spritesheet: PathBuf,
+}
+
+/// The spritesheet takes one frame per second, up to this many, in this many columns.
+const SPRITES: usize = 20;
+const SPRITE_COLUMNS: usize = 5;
+
+/// Renders `job` into `dir` (created if needed). Files appear under their
+/// final names only when complete (written as `.part`, then renamed).
+pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let (width, height) = (job.width & !1, job.height & !1);
+    if width == 0 || height == 0 || job.fps == 0 {
+        return Err(format!("cannot render {width}x{height} at {} fps", job.fps));
+    }
+    let scenes: Vec<(frames::Scene, u32)> = job.segments.iter().map(|(p, s)| (frames::Scene::new(p), *s)).collect();
+    let total_frames: u32 = scenes.iter().map(|(_, s)| s * job.fps).sum();
+
+    let mut encoder = mp4_out::Mp4Encoder::new(width, height, job.fps)?;
+    let mut frame = Vec::new();
+    let mut thumbnail = None;
+    let mut sprites = Vec::new();
+    let mut index: u32 = 0;
+    for (scene, seconds) in &scenes {
+        for i in 0..seconds * job.fps {
+            let t = i as f32 / job.fps as f32;
+            frames::draw(scene, width, height, t, &mut frame);
+            encoder.push(&frame)?;
+            if index == total_frames / 2 {
+                thumbnail = Some(frames::to_rgb(&frame, width, height, 2));
+            }
+            if index.is_multiple_of(job.fps) && sprites.len() < SPRITES {
+                sprites.push(frames::to_rgb(&frame, width, height, 8));
+            }
+            index += 1;
+        }
+    }
+    let video = dir.join("video.mp4");
+    write_atomically(&video, &encoder.finish()?)?;
+    let thumbnail_path = dir.join("thumbnail.webp");
+    if let Some((rgb, w, h)) = thumbnail {
+        write_atomically(&thumbnail_path, &images::webp(&rgb, w, h)?)?;
+    }
+    let spritesheet = dir.join("spritesheet.jpg");
+    write_atomically(&spritesheet, &images::spritesheet(&sprites, SPRITE_COLUMNS)?)?;
+    Ok(Rendered { video, thumbnail: thumbnail_path, spritesheet })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let part = path.with_extension("part");
+    std::fs::write(&part, bytes).map_err(|e| format!("write {}: {e}", part.display()))?;
+    std::fs::rename(&part, path).map_err(|e| format!("rename {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_a_playable_mp4_of_the_right_size_and_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = RenderJob { segments: vec![("a calico cat".into(), 2)], width: 320, height: 240, fps: 8 };
+        let out = render(&job, dir.path()).unwrap();
+        let probe = probe(&std::fs::read(&out.video).unwrap()).unwrap();
+        assert_eq!((probe.width, probe.height), (320, 240));
+        assert_eq!(probe.duration_ms, 2000);
+        assert_eq!(probe.frames, 16);
+        let thumb = std::fs::read(&out.thumbnail).unwrap();
+        assert_eq!(&thumb[..4], b"RIFF");
+        assert_eq!(&thumb[8..12], b"WEBP");
+        let sheet = std::fs::read(&out.spritesheet).unwrap();
+        assert_eq!(&sheet[..2], &[0xff, 0xd8], "JPEG start of image");
+    }
+
+    #[test]
+    fn the_same_prompt_gives_the_same_bytes_and_another_prompt_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = |p: &str| RenderJob { segments: vec![(p.into(), 1)], width: 160, height: 96, fps: 4 };
+        let a = std::fs::read(render(&job("cat"), &dir.path().join("a")).unwrap().video).unwrap();
+        let b = std::fs::read(render(&job("cat"), &dir.path().join("b")).unwrap().video).unwrap();
+        let c = std::fs::read(render(&job("dog"), &dir.path().join("c")).unwrap().video).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}

@@ -1,0 +1,204 @@
+//! Reading a request body, JSON or multipart alike, into one form, and the
+//! checks the service makes on its fields.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde_json::Value;
+use videos_types::{VideoModel, VideoSeconds, VideoSize, limits};
+
+use crate::error::ApiError;
+
+/// One field of a body.
+#[derive(Debug, Clone)]
+pub(crate) enum Field {
+    /// A string (a JSON string or number, or a multipart text part).
+    Text(String),
+    /// A JSON object or array.
+    Json(Value),
+    /// An uploaded file.
+    File(Bytes),
+}
+
+/// A request body, whatever its encoding.
+#[derive(Debug, Default)]
+pub(crate) struct Form(HashMap<String, Field>);
+
+impl Form {
+    /// Reads a JSON or multipart body.
+    pub(crate) async fn read(request: Request) -> Result<Form, ApiError> {
+        let content_type =
+            request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+        if content_type.starts_with("multipart/form-data") {
+            let mut multipart = Multipart::from_request(request, &())
+                .await
+                .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
+            let mut form = Form::default();
+            loop {
+                let field = multipart
+                    .next_field()
+                    .await
+                    .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
+                let Some(field) = field else { break };
+                let name = field.name().unwrap_or_default().to_owned();
+                let is_file = field.file_name().is_some();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
+                let value = if is_file {
+                    Field::File(bytes)
+                } else {
+                    Field::Text(
+                        String::from_utf8(bytes.to_vec())
+                            .map_err(|_| ApiError::invalid("body", format!("Field '{name}' is not UTF-8 text.")))?,
+                    )
+                };
+                form.0.insert(name, value);
+            }
+            return Ok(form);
+        }
+        if content_type.starts_with("application/json") || content_type.is_empty() {
+            let bytes = Bytes::from_request(request, &())
+                .await
+                .map_err(|e| ApiError::invalid("body", format!("Could not read the body: {e}")))?;
+            let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+                ApiError::invalid("body", "We could not parse the JSON body of your request. Expected a JSON object.")
+            })?;
+            let Value::Object(map) = value else {
+                return Err(ApiError::invalid("body", "The JSON body must be an object."));
+            };
+            let fields = map
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let field = match v {
+                        Value::String(s) => Field::Text(s),
+                        Value::Number(n) => Field::Text(n.to_string()),
+                        other => Field::Json(other),
+                    };
+                    (k, field)
+                })
+                .collect();
+            return Ok(Form(fields));
+        }
+        Err(ApiError::invalid(
+            "body",
+            format!("Unsupported content type '{content_type}'; send application/json or multipart/form-data."),
+        ))
+    }
+
+    /// A text field, if present.
+    pub(crate) fn text(&self, name: &'static str) -> Result<Option<&str>, ApiError> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(Field::Text(t)) => Ok(Some(t)),
+            Some(_) => Err(ApiError::invalid(name, format!("Invalid type for '{name}': expected a string."))),
+        }
+    }
+
+    /// A field that may be an uploaded file or an object (given as JSON, or as a JSON-encoded text part).
+    pub(crate) fn file_or_object(&self, name: &'static str) -> Result<Option<FileOrObject>, ApiError> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(Field::File(bytes)) => Ok(Some(FileOrObject::File(bytes.clone()))),
+            Some(Field::Json(Value::Object(map))) => Ok(Some(FileOrObject::Object(map.clone()))),
+            Some(Field::Text(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(map)) => Ok(Some(FileOrObject::Object(map))),
+                _ => Err(ApiError::invalid(name, format!("Invalid '{name}': expected a file or an object."))),
+            },
+            Some(Field::Json(_)) => {
+                Err(ApiError::invalid(name, format!("Invalid '{name}': expected a file or an object.")))
+            }
+        }
+    }
+}
+
+/// A file upload or a reference object.
+#[derive(Debug, Clone)]
+pub(crate) enum FileOrObject {
+    /// Uploaded bytes.
+    File(Bytes),
+    /// A reference object.
+    Object(serde_json::Map<String, Value>),
+}
+
+/// The prompt, required, 1 to 32000 characters.
+pub(crate) fn prompt(form: &Form) -> Result<String, ApiError> {
+    let Some(prompt) = form.text("prompt")? else {
+        return Err(ApiError::invalid("prompt", "Missing required parameter: 'prompt'."));
+    };
+    let count = prompt.chars().count();
+    if count < limits::PROMPT_MIN_LENGTH {
+        return Err(ApiError::invalid(
+            "prompt",
+            "Invalid 'prompt': empty string. Expected a string with minimum length 1.",
+        ));
+    }
+    if count > limits::PROMPT_MAX_LENGTH {
+        return Err(ApiError::invalid(
+            "prompt",
+            format!(
+                "Invalid 'prompt': string too long. Expected a string with maximum length {}, but got {count}.",
+                limits::PROMPT_MAX_LENGTH
+            ),
+        ));
+    }
+    Ok(prompt.to_owned())
+}
+
+fn one_of<T: Clone + AsRef<str>>(param: &'static str, value: &str, allowed: &[T]) -> Result<T, ApiError> {
+    allowed.iter().find(|a| a.as_ref() == value).cloned().ok_or_else(|| {
+        let list: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+        ApiError::invalid(param, format!("Invalid value: '{value}'. Supported values are: {}.", list.join(", ")))
+            .code("invalid_value")
+    })
+}
+
+/// The model, `sora-2` when absent.
+pub(crate) fn model(form: &Form) -> Result<VideoModel, ApiError> {
+    form.text("model")?.map_or(Ok(VideoModel::Sora2), |m| one_of("model", m, VideoModel::KNOWN))
+}
+
+/// The size, 720x1280 when absent.
+pub(crate) fn size(form: &Form) -> Result<VideoSize, ApiError> {
+    form.text("size")?.map_or(Ok(VideoSize::Portrait720x1280), |s| one_of("size", s, VideoSize::KNOWN))
+}
+
+/// A clip length for create: 4, 8 or 12, 4 when absent.
+pub(crate) fn seconds(form: &Form) -> Result<VideoSeconds, ApiError> {
+    form.text("seconds")?.map_or(Ok(VideoSeconds::Four), |s| one_of("seconds", s, VideoSeconds::KNOWN))
+}
+
+/// An extension's length: 4, 8, 12, 16 or 20, required.
+pub(crate) fn extension_seconds(form: &Form) -> Result<u32, ApiError> {
+    let Some(text) = form.text("seconds")? else {
+        return Err(ApiError::invalid("seconds", "Missing required parameter: 'seconds'."));
+    };
+    let allowed = ["4", "8", "12", "16", "20"];
+    one_of("seconds", text, &allowed)?.parse().map_err(|_| ApiError::invalid("seconds", "Invalid seconds."))
+}
+
+/// Checks an image reference object: exactly one of `file_id` and `image_url`.
+pub(crate) fn check_image_reference(object: &serde_json::Map<String, Value>) -> Result<(), ApiError> {
+    let file_id = object.get("file_id").and_then(Value::as_str);
+    let image_url = object.get("image_url").and_then(Value::as_str);
+    match (file_id, image_url) {
+        (Some(_), Some(_)) => {
+            Err(ApiError::invalid("input_reference", "Provide exactly one of 'file_id' or 'image_url', not both."))
+        }
+        (None, None) => Err(ApiError::invalid("input_reference", "Provide exactly one of 'file_id' or 'image_url'.")),
+        (Some(""), None) => Err(ApiError::invalid("input_reference", "Invalid 'file_id': empty string.")),
+        (None, Some(url)) if url.chars().count() > limits::IMAGE_INPUT_REFERENCE_IMAGE_URL_MAX_LENGTH => {
+            Err(ApiError::invalid("input_reference", "Invalid 'image_url': string too long."))
+        }
+        (None, Some(url))
+            if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("data:")) =>
+        {
+            Err(ApiError::invalid("input_reference", "Invalid 'image_url': expected a URL or a data URL."))
+        }
+        _ => Ok(()),
+    }
+}

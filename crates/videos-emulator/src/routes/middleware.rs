@@ -1,0 +1,114 @@
+//! Authentication and fault injection, in front of every route.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+
+use super::AppState;
+use crate::error::ApiError;
+
+/// A Bearer token is required; when the emulator has a key, only that key.
+pub(crate) async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let token = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let unauthorized = |message: &str, code: Option<&'static str>| {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.to_owned(),
+            kind: "invalid_request_error",
+            param: None,
+            code,
+        }
+        .into_response()
+    };
+    match (token, &state.config.api_key) {
+        (None | Some(""), _) => unauthorized(
+            "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.",
+            None,
+        ),
+        // The key itself is never echoed back.
+        (Some(given), Some(expected)) if given != expected => {
+            unauthorized("Incorrect API key provided.", Some("invalid_api_key"))
+        }
+        _ => next.run(request).await,
+    }
+}
+
+enum Fault {
+    RateLimit,
+    ServerError,
+    Unavailable,
+    Slow,
+    Cut,
+}
+
+/// Answers a seeded fraction of requests with a fault instead.
+pub(crate) async fn inject_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let faults = &state.config.faults;
+    if !faults.any() {
+        return next.run(request).await;
+    }
+    // A cut needs the whole answer in memory first; media downloads are never cut.
+    let cuttable = !request.uri().path().ends_with("/content");
+    let fault = {
+        let mut rng = state.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let draw = rng.f64();
+        let mut edge = 0.0;
+        let mut pick = |share: f64, fault: Fault| {
+            edge += share;
+            (draw < edge).then_some(fault)
+        };
+        pick(faults.rate_limit, Fault::RateLimit)
+            .or_else(|| pick(faults.server_error, Fault::ServerError))
+            .or_else(|| pick(faults.unavailable, Fault::Unavailable))
+            .or_else(|| pick(faults.slow, Fault::Slow))
+            .or_else(|| pick(if cuttable { faults.cut } else { 0.0 }, Fault::Cut))
+    };
+    let injected = |status: StatusCode, message: &str, kind: &'static str| {
+        ApiError { status, message: message.to_owned(), kind, param: None, code: Some("injected_fault") }
+            .into_response()
+    };
+    match fault {
+        None => next.run(request).await,
+        Some(Fault::RateLimit) => {
+            let mut response = injected(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Rate limit reached (injected by the emulator).",
+                "rate_limit_error",
+            );
+            response.headers_mut().insert("retry-after-ms", HeaderValue::from_static("20"));
+            response
+        }
+        Some(Fault::ServerError) => {
+            injected(StatusCode::INTERNAL_SERVER_ERROR, "Internal error (injected by the emulator).", "server_error")
+        }
+        Some(Fault::Unavailable) => {
+            injected(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable (injected by the emulator).", "server_error")
+        }
+        Some(Fault::Slow) => {
+            tokio::time::sleep(faults.delay.min(Duration::from_secs(60))).await;
+            next.run(request).await
+        }
+        Some(Fault::Cut) => {
+            // Run the request (so a create still creates), then send half the body and fail the stream,
+            // which makes the server drop the connection mid-body.
+            let response = next.run(request).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let half = bytes.slice(..bytes.len() / 2);
+            parts.headers.insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            let stream = futures_util::stream::iter([Ok(half), Err(std::io::Error::other("cut by the emulator"))]);
+            Response::from_parts(parts, Body::from_stream(stream.map(|r| r)))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The HTTP surface: one router with the ten operations under `/v1`, behind
+//! authentication, fault injection and a body limit.
+
+mod characters;
+mod content;
+mod input;
+mod middleware;
+mod videos;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use tokio::sync::Semaphore;
+
+use crate::config::EmulatorConfig;
+use crate::error::ApiError;
+use crate::state::Store;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) state_dir: PathBuf,
+    /// Renders run one at a time per CPU, so a burst of jobs cannot starve the server.
+    pub(crate) render_slots: Semaphore,
+    pub(crate) faults: Mutex<fastrand::Rng>,
+}
+
+/// The handlers' state.
+pub(crate) type AppState = Arc<Shared>;
+
+impl Shared {
+    /// The store, even if a handler panicked while holding it (the data stays consistent:
+    /// every change is a single insert or remove).
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The router for `state`.
+pub(crate) fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/videos", post(videos::create).get(videos::list))
+        .route("/videos/edits", post(videos::edit))
+        .route("/videos/extensions", post(videos::extend))
+        .route("/videos/characters", post(characters::create))
+        .route("/videos/characters/{character_id}", get(characters::retrieve))
+        .route("/videos/{video_id}", get(videos::retrieve).delete(videos::delete))
+        .route("/videos/{video_id}/content", get(content::download))
+        .route("/videos/{video_id}/remix", post(videos::remix))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::inject_faults))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state);
+    Router::new().nest("/v1", api).fallback(not_found)
+}
+
+async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        message: "Unknown request URL. The emulator serves the Videos API under /v1/videos.".to_owned(),
+        kind: "invalid_request_error",
+        param: None,
+        code: Some("unknown_url"),
+    }
+}

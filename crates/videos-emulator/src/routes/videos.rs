@@ -1,0 +1,323 @@
+//! Create, list, retrieve, delete, remix, edit and extend.
+
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use videos_types::{Video, VideoModel, VideoSeconds, VideoSize, VideoStatus};
+
+use super::input::{self, FileOrObject, Form};
+use super::{AppState, Shared};
+use crate::error::ApiError;
+use crate::render::{self, RenderJob};
+use crate::state::{Job, Media, failure_for, new_id, new_video};
+
+/// The header that keys a retried POST to its first result.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// What a new job is made of.
+struct NewJob {
+    model: VideoModel,
+    size: VideoSize,
+    seconds: u32,
+    prompt: String,
+    remixed_from: Option<String>,
+    /// Prompts and their seconds, in order (an extension repeats its source's first).
+    segments: Vec<(String, u32)>,
+}
+
+fn json_video(video: Video, poll_after: Duration) -> Response {
+    let mut response = Json(video).into_response();
+    let ms = poll_after.as_millis().clamp(50, 5_000);
+    if let Ok(value) = HeaderValue::from_str(&ms.to_string()) {
+        response.headers_mut().insert("openai-poll-after-ms", value);
+    }
+    response
+}
+
+impl Shared {
+    fn poll_hint(&self) -> Duration {
+        (self.config.time_per_video_second * 4) / 10
+    }
+
+    /// Stores a job (or returns the one an earlier request with the same key created) and starts rendering it.
+    fn start(self: &std::sync::Arc<Self>, route: &str, headers: &HeaderMap, job: NewJob) -> Result<Response, ApiError> {
+        let key = headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(|k| format!("{route}\n{k}"));
+        let mut store = self.store();
+        if let Some(key) = &key
+            && let Some(id) = store.idempotency.get(key).cloned()
+            && let Some(existing) = store.jobs.get_mut(&id)
+        {
+            let video = existing.observe(Instant::now());
+            return Ok(json_video(video, self.poll_hint()));
+        }
+        if store.jobs.len() >= self.config.max_jobs {
+            return Err(ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
+                kind: "rate_limit_error",
+                param: None,
+                code: Some("job_limit_reached"),
+            });
+        }
+        let id = new_id("video");
+        let seconds = VideoSeconds::from_secs(job.seconds);
+        let video =
+            new_video(id.clone(), job.model, job.size.clone(), seconds, Some(job.prompt.clone()), job.remixed_from);
+        let fail = failure_for(&job.prompt);
+        let dir = self.state_dir.join(&id);
+        let length = self.config.time_per_video_second * job.seconds;
+        let media = if fail.is_some() { Media::None } else { Media::Pending };
+        let mut stored = Job {
+            video,
+            created: Instant::now(),
+            length,
+            fail,
+            media,
+            dir: dir.clone(),
+            segments: job.segments.clone(),
+        };
+        let first = stored.observe(Instant::now());
+        store.jobs.insert(id.clone(), stored);
+        store.order.push(id.clone());
+        if let Some(key) = key {
+            store.idempotency.insert(key, id.clone());
+        }
+        drop(store);
+
+        if fail.is_none() {
+            let (width, height) = job.size.dimensions().unwrap_or((720, 1280));
+            let render_job = RenderJob {
+                segments: job.segments,
+                width: width as usize,
+                height: height as usize,
+                fps: self.config.fps,
+            };
+            let shared = self.clone();
+            tokio::spawn(async move {
+                let Ok(_permit) = shared.render_slots.acquire().await else { return };
+                let outcome = tokio::task::spawn_blocking(move || render::render(&render_job, &dir)).await;
+                let media = match outcome {
+                    Ok(Ok(rendered)) => Media::Ready(rendered),
+                    Ok(Err(reason)) => Media::Failed(reason),
+                    Err(e) => Media::Failed(format!("render task failed: {e}")),
+                };
+                if let Some(job) = shared.store().jobs.get_mut(&id) {
+                    job.media = media;
+                }
+            });
+        }
+        Ok(json_video(first, self.poll_hint()))
+    }
+
+    /// A stored job observed now, or 404.
+    pub(crate) fn observe(&self, id: &str) -> Result<(Video, Job), ApiError> {
+        let mut store = self.store();
+        let job = store.jobs.get_mut(id).ok_or_else(|| ApiError::not_found("video_id", "video", id))?;
+        let video = job.observe(Instant::now());
+        Ok((video, job.clone()))
+    }
+
+    /// A completed source job, for remix, edit and extend.
+    fn completed_source(&self, id: &str, param: &'static str) -> Result<(Video, Job), ApiError> {
+        let (video, job) = self.observe(id).map_err(|_| ApiError::not_found(param, "video", id))?;
+        if video.status != VideoStatus::Completed {
+            return Err(ApiError::invalid(
+                param,
+                format!("Video '{id}' is not completed (status {}); only completed videos can be used.", video.status),
+            ));
+        }
+        Ok((video, job))
+    }
+}
+
+/// `POST /videos`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let form = Form::read(request).await?;
+    let prompt = input::prompt(&form)?;
+    let model = input::model(&form)?;
+    let size = input::size(&form)?;
+    let seconds = input::seconds(&form)?.as_secs().unwrap_or(4);
+    // A reference image guides generation: it seeds the scene along with the prompt.
+    let mut scene = prompt.clone();
+    match form.file_or_object("input_reference")? {
+        Some(FileOrObject::File(bytes)) => scene
+            .push_str(&format!("\u{0}image:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)))),
+        Some(FileOrObject::Object(object)) => {
+            input::check_image_reference(&object)?;
+            scene.push_str(&format!("\u{0}{}", Value::Object(object)));
+        }
+        None => {}
+    }
+    let job = NewJob { model, size, seconds, prompt, remixed_from: None, segments: vec![(scene, seconds)] };
+    state.start("POST /videos", &headers, job)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListQuery {
+    limit: Option<String>,
+    order: Option<String>,
+    after: Option<String>,
+}
+
+/// `GET /videos`.
+pub(crate) async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Result<Response, ApiError> {
+    let limit = match query.limit.as_deref() {
+        None => 20,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if n <= 100 => n,
+            _ => {
+                return Err(ApiError::invalid(
+                    "limit",
+                    format!("Invalid 'limit': '{text}'. Expected an integer between 0 and 100."),
+                ));
+            }
+        },
+    };
+    let descending = match query.order.as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "order",
+                format!("Invalid 'order': '{other}'. Supported values are: asc, desc."),
+            )
+            .code("invalid_value"));
+        }
+    };
+    let now = Instant::now();
+    let mut store = state.store();
+    let mut ids: Vec<String> = store.order.clone();
+    if descending {
+        ids.reverse();
+    }
+    let start = match &query.after {
+        None => 0,
+        Some(after) => ids
+            .iter()
+            .position(|id| id == after)
+            .map(|i| i + 1)
+            .ok_or_else(|| ApiError::not_found("after", "video", after))?,
+    };
+    let page: Vec<String> = ids.iter().skip(start).take(limit).cloned().collect();
+    let has_more = start + page.len() < ids.len();
+    let data: Vec<Video> = page.iter().filter_map(|id| store.jobs.get_mut(id).map(|job| job.observe(now))).collect();
+    drop(store);
+    let body = json!({
+        "object": "list",
+        "data": data,
+        "first_id": data.first().map(|v| v.id.clone()),
+        "last_id": data.last().map(|v| v.id.clone()),
+        "has_more": has_more,
+    });
+    Ok(Json(body).into_response())
+}
+
+/// `GET /videos/{video_id}`.
+pub(crate) async fn retrieve(
+    State(state): State<AppState>,
+    Path(video_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (video, _) = state.observe(&video_id)?;
+    Ok(json_video(video, state.poll_hint()))
+}
+
+/// `DELETE /videos/{video_id}`: only finished jobs.
+pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<String>) -> Result<Response, ApiError> {
+    let (video, job) = state.observe(&video_id)?;
+    if !matches!(video.status, VideoStatus::Completed | VideoStatus::Failed) {
+        return Err(ApiError::invalid(
+            "video_id",
+            format!("Video '{video_id}' is {}; only completed or failed videos can be deleted.", video.status),
+        ));
+    }
+    {
+        let mut store = state.store();
+        store.jobs.remove(&video_id);
+        store.order.retain(|id| *id != video_id);
+        store.idempotency.retain(|_, id| *id != video_id);
+    }
+    let _ = tokio::fs::remove_dir_all(&job.dir).await;
+    Ok(Json(json!({"id": video_id, "object": "video.deleted", "deleted": true})).into_response())
+}
+
+/// `POST /videos/{video_id}/remix`: a completed video under a new prompt.
+pub(crate) async fn remix(
+    State(state): State<AppState>,
+    Path(video_id): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let form = Form::read(request).await?;
+    let prompt = input::prompt(&form)?;
+    let (source, _) = state.completed_source(&video_id, "video_id")?;
+    let seconds = source.seconds.as_secs().unwrap_or(4);
+    let segments = vec![(format!("{}\u{0}remix:{prompt}", source.prompt.clone().unwrap_or_default()), seconds)];
+    let job =
+        NewJob { model: source.model, size: source.size, seconds, prompt, remixed_from: Some(video_id), segments };
+    state.start("POST /videos/remix", &headers, job)
+}
+
+/// What an edit or extension starts from: model, size, seconds and the prompts it was made of.
+type Source = (VideoModel, VideoSize, u32, Vec<(String, u32)>);
+
+/// The source of an edit or extension: a completed job by id, or an uploaded video.
+fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
+    match form.file_or_object("video")? {
+        None => Err(ApiError::invalid("video", "Missing required parameter: 'video'.")),
+        Some(FileOrObject::Object(object)) => {
+            let id = object
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| ApiError::invalid("video", "Invalid 'video': expected an object with an 'id'."))?;
+            let (video, job) = state.completed_source(id, "video")?;
+            Ok((video.model, video.size, video.seconds.as_secs().unwrap_or(4), job.segments))
+        }
+        Some(FileOrObject::File(bytes)) => {
+            let probe = render::probe(&bytes)
+                .map_err(|e| ApiError::invalid("video", format!("Could not read the uploaded video: {e}.")))?;
+            let seconds = u32::try_from(probe.duration_ms.div_ceil(1000)).unwrap_or(4).clamp(1, 60);
+            let size = VideoSize::from_dimensions(u32::from(probe.width), u32::from(probe.height));
+            let scene = format!("upload:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)));
+            Ok((VideoModel::Sora2, size, seconds, vec![(scene, seconds)]))
+        }
+    }
+}
+
+/// `POST /videos/edits`.
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let form = Form::read(request).await?;
+    let prompt = input::prompt(&form)?;
+    let (model, size, seconds, segments) = source(&state, &form)?;
+    let scene: String = segments.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join("\u{0}");
+    let segments = vec![(format!("{scene}\u{0}edit:{prompt}"), seconds)];
+    state.start("POST /videos/edits", &headers, NewJob { model, size, seconds, prompt, remixed_from: None, segments })
+}
+
+/// `POST /videos/extensions`: the source followed by a new segment; `seconds` is the stitched total.
+pub(crate) async fn extend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let form = Form::read(request).await?;
+    let prompt = input::prompt(&form)?;
+    let extra = input::extension_seconds(&form)?;
+    let (model, size, seconds, mut segments) = source(&state, &form)?;
+    segments.push((prompt.clone(), extra));
+    let job = NewJob { model, size, seconds: seconds + extra, prompt, remixed_from: None, segments };
+    state.start("POST /videos/extensions", &headers, job)
+}
