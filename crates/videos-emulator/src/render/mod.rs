@@ -105,6 +105,48 @@ mod tests {
         assert_eq!(&sheet[..2], &[0xff, 0xd8], "JPEG start of image");
     }
 
+    /// An independent check that the file plays: an H.264 decoder turns every
+    /// sample back into a picture of the right size.
+    #[test]
+    fn every_frame_decodes() {
+        use openh264::formats::YUVSource;
+
+        let dir = tempfile::tempdir().unwrap();
+        let job = RenderJob { segments: vec![("decode me".into(), 2)], width: 256, height: 144, fps: 6 };
+        let bytes = std::fs::read(render(&job, dir.path()).unwrap().video).unwrap();
+        let mut reader = mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
+        let track = reader.tracks().values().next().unwrap();
+        let (sps, pps) =
+            (track.sequence_parameter_set().unwrap().to_vec(), track.picture_parameter_set().unwrap().to_vec());
+        let count = track.sample_count();
+        let mut decoder = openh264::decoder::Decoder::new().unwrap();
+        let mut decoded = 0;
+        for id in 1..=count {
+            let sample = reader.read_sample(1, id).unwrap().unwrap();
+            // Back to Annex B: parameter sets first, then each length-prefixed NAL with a start code.
+            let mut annex_b = Vec::new();
+            if id == 1 {
+                for set in [&sps, &pps] {
+                    annex_b.extend_from_slice(&[0, 0, 0, 1]);
+                    annex_b.extend_from_slice(set);
+                }
+            }
+            let mut rest = &sample.bytes[..];
+            while rest.len() >= 4 {
+                let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                annex_b.extend_from_slice(&[0, 0, 0, 1]);
+                annex_b.extend_from_slice(&rest[4..4 + len]);
+                rest = &rest[4 + len..];
+            }
+            if let Some(picture) = decoder.decode(&annex_b).unwrap() {
+                assert_eq!(picture.dimensions(), (256, 144));
+                decoded += 1;
+            }
+        }
+        decoded += decoder.flush_remaining().unwrap().len();
+        assert_eq!(decoded, 12, "every one of the 12 frames decodes");
+    }
+
     #[test]
     fn the_same_prompt_gives_the_same_bytes_and_another_prompt_others() {
         let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use bytes::Bytes;
 use openh264::OpenH264API;
-use openh264::encoder::{BitRate, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod};
+use openh264::encoder::{Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, QpRange, RateControlMode};
 use openh264::formats::YUVBuffer;
 
 /// Frames in, an MP4 file out.
@@ -48,8 +48,12 @@ fn nal_units(stream: &[u8]) -> impl Iterator<Item = &[u8]> {
 impl Mp4Encoder {
     /// An encoder for `width` x `height` frames at `fps`.
     pub(super) fn new(width: usize, height: usize, fps: u32) -> Result<Self, String> {
+        // Every frame must be kept (the file's duration is the job's), and
+        // openh264 only controls bitrate by skipping frames: use fixed
+        // quantisers instead, which also keeps its warning off stderr.
         let config = EncoderConfig::new()
-            .bitrate(BitRate::from_bps(2_000_000))
+            .rate_control_mode(RateControlMode::Off)
+            .qp(QpRange::new(24, 30))
             .max_frame_rate(FrameRate::from_hz(fps as f32))
             .intra_frame_period(IntraFramePeriod::from_num_frames(fps * 2))
             .skip_frames(false);

@@ -1,0 +1,210 @@
+//! The command line, as clap reads it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Create, watch, download and manage Sora video-generation jobs.
+///
+/// With neither an API key nor a base URL (flags or OPENAI_API_KEY /
+/// OPENAI_BASE_URL), commands run against a built-in emulator in this
+/// process, which renders real MP4s offline.
+#[derive(Debug, Parser)]
+#[command(name = "videos", version)]
+pub(crate) struct Cli {
+    /// The API's base URL.
+    #[arg(long, global = true, env = "OPENAI_BASE_URL", hide_env_values = true)]
+    pub(crate) base_url: Option<String>,
+    /// The API key.
+    #[arg(long, global = true, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub(crate) api_key: Option<String>,
+    /// Print the raw API objects as JSON on stdout.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Start a video job from a prompt.
+    Create {
+        /// What the video should show.
+        prompt: String,
+        /// The model (sora-2, sora-2-pro, or a dated snapshot).
+        #[arg(long)]
+        model: Option<String>,
+        /// The clip length in seconds (4, 8 or 12).
+        #[arg(long)]
+        seconds: Option<u32>,
+        /// The frame size, WIDTHxHEIGHT (720x1280, 1280x720, 1024x1792, 1792x1024).
+        #[arg(long)]
+        size: Option<String>,
+        /// A reference image: a file to upload, an http(s) or data: URL, or a Files API id.
+        #[arg(long, value_name = "PATH|URL|FILE_ID")]
+        input_reference: Option<String>,
+        #[command(flatten)]
+        finish: Finish,
+    },
+    /// Show one job.
+    Get {
+        /// The job's id.
+        id: String,
+    },
+    /// List jobs.
+    List {
+        /// Jobs per page (0 to 100).
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Sort by creation time.
+        #[arg(long, value_enum)]
+        order: Option<Order>,
+        /// Start after this job id.
+        #[arg(long)]
+        after: Option<String>,
+        /// Follow every page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete a completed or failed job.
+    Delete {
+        /// The job's id.
+        id: String,
+    },
+    /// Remix a completed job under a new prompt.
+    Remix {
+        /// The completed job's id.
+        id: String,
+        /// How the remix should differ.
+        prompt: String,
+        #[command(flatten)]
+        finish: Finish,
+    },
+    /// Edit a video (a completed job's id, or a video file to upload).
+    Edit {
+        /// A job id or a video file.
+        video: String,
+        /// How to change it.
+        prompt: String,
+        #[command(flatten)]
+        finish: Finish,
+    },
+    /// Extend a video (a completed job's id, or a video file) by a new segment.
+    Extend {
+        /// A job id or a video file.
+        video: String,
+        /// What happens in the new segment.
+        prompt: String,
+        /// The new segment's length in seconds.
+        #[arg(long)]
+        seconds: u32,
+        #[command(flatten)]
+        finish: Finish,
+    },
+    /// Wait for a job to finish, showing its progress.
+    Wait {
+        /// The job's id.
+        id: String,
+        /// Then download the video here.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Download a completed job's video, thumbnail or spritesheet.
+    Download {
+        /// The job's id.
+        id: String,
+        /// Which asset.
+        #[arg(long, value_enum, default_value = "video")]
+        variant: Variant,
+        /// Where to write it (default: ID.mp4, ID.webp or ID.jpg).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Characters made from uploaded videos.
+    #[command(subcommand)]
+    Character(CharacterCommand),
+    /// Run the emulator as a server, for any OpenAI SDK (base URL http://ADDR/v1).
+    Serve(Serve),
+}
+
+/// `--wait` and `--output`, shared by the job-creating commands.
+#[derive(Debug, Args)]
+pub(crate) struct Finish {
+    /// Wait until the job finishes, showing its progress.
+    #[arg(long)]
+    pub(crate) wait: bool,
+    /// Then download the video here (implies --wait).
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CharacterCommand {
+    /// Register a character from a video file.
+    Create {
+        /// The display name (1 to 80 characters).
+        #[arg(long)]
+        name: String,
+        /// The video showing the character.
+        #[arg(long)]
+        video: PathBuf,
+    },
+    /// Show a character.
+    Get {
+        /// The character's id.
+        id: String,
+    },
+}
+
+/// `videos serve`. The emulator accepts only the key given with the global
+/// `--api-key` (or `OPENAI_API_KEY`) when there is one, else any Bearer token.
+#[derive(Debug, Args)]
+pub(crate) struct Serve {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) addr: SocketAddr,
+    /// Keep media here (default: a temporary directory, removed on exit).
+    #[arg(long)]
+    pub(crate) state_dir: Option<PathBuf>,
+    /// Seconds a job takes per second of video.
+    #[arg(long, default_value_t = 0.75)]
+    pub(crate) seconds_per_video_second: f64,
+    /// Frames per second of rendered videos.
+    #[arg(long, default_value_t = 24)]
+    pub(crate) fps: u32,
+    /// Fraction of requests answered 429 (with retry-after-ms).
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_rate_limit: f64,
+    /// Fraction of requests answered 500.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_server_error: f64,
+    /// Fraction of requests answered 503.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_unavailable: f64,
+    /// Fraction of requests answered late.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_slow: f64,
+    /// How late, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) fault_delay_ms: u64,
+    /// Fraction of answers cut off mid-body.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_cut: f64,
+    /// Seed of the fault generator.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) fault_seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Order {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Variant {
+    Video,
+    Thumbnail,
+    Spritesheet,
+}

@@ -1,0 +1,237 @@
+//! What each command does, on the async client. With no key and no base URL,
+//! an emulator is started in this process first.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use videos_core::{
+    Config, CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, InputReference, ListVideos, PollOptions,
+    VideoSource,
+};
+use videos_emulator::{Emulator, EmulatorConfig, Faults};
+use videos_reqwest::{Client, Videos};
+use videos_types::{
+    ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus,
+};
+
+use crate::args::{CharacterCommand, Cli, Command, Finish, Order, Serve, Variant};
+use crate::{output, progress};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Runs the command line.
+pub(crate) async fn run(cli: Cli) -> Result<()> {
+    let Cli { base_url, api_key, json, command } = cli;
+    if let Command::Serve(serve) = command {
+        return self::serve(serve, api_key.filter(|k| !k.trim().is_empty())).await;
+    }
+    let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let (base_url, api_key) = (nonempty(base_url), nonempty(api_key));
+    // Keeps the in-process emulator alive until the command is done.
+    let mut _emulator = None;
+    let config = match (&base_url, &api_key) {
+        (None, None) => {
+            let emulator = Emulator::start(EmulatorConfig::default()).await?;
+            eprintln!(
+                "No OPENAI_API_KEY or OPENAI_BASE_URL set: using the built-in emulator at {} (offline; nothing leaves this machine).",
+                emulator.base_url()
+            );
+            let config = Config::new("emulator").with_base_url(&emulator.base_url())?;
+            _emulator = Some(emulator);
+            config
+        }
+        _ => {
+            let mut config = Config::from_env()?;
+            if let Some(url) = &base_url {
+                config = config.with_base_url(url)?;
+            }
+            if let Some(key) = &api_key {
+                config = config.with_api_key(key);
+            }
+            config
+        }
+    };
+    let videos = Client::new(config)?.videos();
+    match command {
+        Command::Create { prompt, model, seconds, size, input_reference, finish } => {
+            let mut params = CreateVideo::new(prompt);
+            if let Some(model) = model {
+                params = params.model(model.as_str());
+            }
+            if let Some(seconds) = seconds {
+                params = params.seconds(VideoSeconds::from_secs(seconds));
+            }
+            if let Some(size) = size {
+                params = params.size(VideoSize::from(size));
+            }
+            if let Some(reference) = input_reference {
+                params = params.input_reference(reference_from(&reference)?);
+            }
+            let video = videos.create(params).await?;
+            finish_job(&videos, video, &finish, json).await
+        }
+        Command::Get { id } => output::video(&videos.retrieve(&id).await?, json),
+        Command::List { limit, order, after, all } => {
+            let mut params = ListVideos::new();
+            params.limit = limit;
+            params.order = order.map(|o| match o {
+                Order::Asc => VideoListOrder::Asc,
+                Order::Desc => VideoListOrder::Desc,
+            });
+            params.after = after;
+            if all {
+                let all: Vec<Video> = videos.list_all(params).try_collect().await?;
+                if json {
+                    return output::json(&all);
+                }
+                all.iter().for_each(|v| println!("{}", output::video_line(v)));
+            } else {
+                let page = videos.list(params).await?;
+                if json {
+                    return output::json(&page);
+                }
+                page.data.iter().for_each(|v| println!("{}", output::video_line(v)));
+                if page.has_more
+                    && let Some(last) = &page.last_id
+                {
+                    eprintln!("more: videos list --after {last}");
+                }
+            }
+            Ok(())
+        }
+        Command::Delete { id } => output::deleted(&videos.delete(&id).await?, json),
+        Command::Remix { id, prompt, finish } => {
+            let video = videos.remix(&id, &prompt).await?;
+            finish_job(&videos, video, &finish, json).await
+        }
+        Command::Edit { video, prompt, finish } => {
+            let started = videos.edit(EditVideo::new(source_from(&video)?, prompt)).await?;
+            finish_job(&videos, started, &finish, json).await
+        }
+        Command::Extend { video, prompt, seconds, finish } => {
+            let params = ExtendVideo::new(source_from(&video)?, prompt, VideoSeconds::from_secs(seconds));
+            let started = videos.extend(params).await?;
+            finish_job(&videos, started, &finish, json).await
+        }
+        Command::Wait { id, output } => {
+            let video = wait(&videos, &id).await?;
+            finish_downloaded(&videos, video, output.as_deref(), json).await
+        }
+        Command::Download { id, variant, output } => {
+            let (variant, extension) = match variant {
+                Variant::Video => (VideoContentVariant::Video, "mp4"),
+                Variant::Thumbnail => (VideoContentVariant::Thumbnail, "webp"),
+                Variant::Spritesheet => (VideoContentVariant::Spritesheet, "jpg"),
+            };
+            let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.{extension}")));
+            let written = download(&videos, &id, variant, &path).await?;
+            eprintln!("wrote {} ({written} bytes)", path.display());
+            Ok(())
+        }
+        Command::Character(CharacterCommand::Create { name, video }) => {
+            let character = videos.create_character(CreateCharacter::new(name, FilePart::from_path(video)?)).await?;
+            output::character(&character, json)
+        }
+        Command::Character(CharacterCommand::Get { id }) => {
+            output::character(&videos.retrieve_character(&id).await?, json)
+        }
+        Command::Serve(_) => Ok(()),
+    }
+}
+
+/// An input reference from the command line: an existing file is uploaded,
+/// a URL is sent as `image_url`, anything else is a Files API id.
+fn reference_from(text: &str) -> Result<InputReference> {
+    if Path::new(text).is_file() {
+        return Ok(InputReference::Upload(FilePart::from_path(text)?));
+    }
+    if ["http://", "https://", "data:"].iter().any(|p| text.starts_with(p)) {
+        return Ok(InputReference::Object(ImageInputReference::image_url(text)));
+    }
+    Ok(InputReference::Object(ImageInputReference::file_id(text)))
+}
+
+/// A video source: an existing file is uploaded, anything else is a job id.
+fn source_from(text: &str) -> Result<VideoSource> {
+    if Path::new(text).is_file() {
+        Ok(VideoSource::Upload(FilePart::from_path(text)?))
+    } else {
+        Ok(VideoSource::id(text))
+    }
+}
+
+async fn wait(videos: &Videos, id: &str) -> Result<Video> {
+    let bar = progress::job(id);
+    let video = videos.poll_with(id, PollOptions::default(), |v| progress::update(&bar, v)).await;
+    bar.finish_and_clear();
+    Ok(video?)
+}
+
+async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) -> Result<()> {
+    if !finish.wait && finish.output.is_none() {
+        return output::video(&video, json);
+    }
+    let video = if matches!(video.status, VideoStatus::Completed | VideoStatus::Failed) {
+        video
+    } else {
+        wait(videos, &video.id).await?
+    };
+    finish_downloaded(videos, video, finish.output.as_deref(), json).await
+}
+
+async fn finish_downloaded(videos: &Videos, video: Video, output_path: Option<&Path>, json: bool) -> Result<()> {
+    output::video(&video, json)?;
+    if let Some(error) = &video.error {
+        return Err(format!("video {} failed: {}: {}", video.id, error.code, error.message).into());
+    }
+    if video.status != VideoStatus::Completed {
+        return Err(format!("video {} ended as {}", video.id, video.status).into());
+    }
+    if let Some(path) = output_path {
+        let written = download(videos, &video.id, VideoContentVariant::Video, path).await?;
+        eprintln!("wrote {} ({written} bytes)", path.display());
+    }
+    Ok(())
+}
+
+async fn download(videos: &Videos, id: &str, variant: VideoContentVariant, path: &Path) -> Result<u64> {
+    let download = videos.download_content(id, Some(variant)).await?;
+    let bar = progress::download(&path.display().to_string());
+    if let Some(total) = download.content_length() {
+        bar.set_length(total);
+    }
+    let written = download.save(path, |received, _| bar.set_position(received)).await;
+    bar.finish_and_clear();
+    Ok(written?)
+}
+
+async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
+    let config = EmulatorConfig {
+        api_key,
+        state_dir: serve.state_dir,
+        time_per_video_second: Duration::try_from_secs_f64(serve.seconds_per_video_second)
+            .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,
+        fps: serve.fps,
+        faults: Faults {
+            seed: serve.fault_seed,
+            rate_limit: serve.fault_rate_limit,
+            server_error: serve.fault_server_error,
+            unavailable: serve.fault_unavailable,
+            slow: serve.fault_slow,
+            delay: Duration::from_millis(serve.fault_delay_ms),
+            cut: serve.fault_cut,
+        },
+        ..EmulatorConfig::default()
+    };
+    let emulator =
+        Emulator::start_on(serve.addr, config).await.map_err(|e| format!("could not listen on {}: {e}", serve.addr))?;
+    eprintln!("Videos API emulator listening; base URL {} (Ctrl-C to stop)", emulator.base_url());
+    emulator
+        .serve_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    eprintln!("stopped");
+    Ok(())
+}
