@@ -8,7 +8,7 @@ mod mp4_out;
 
 use std::path::{Path, PathBuf};
 
-pub use mp4_out::probe;
+pub use mp4_out::{Probe, probe};
 
 /// What to render.
 #[derive(Debug, Clone)]

@@ -41,7 +41,10 @@ pub(crate) async fn download(
     let (Media::Ready(rendered), VideoStatus::Completed) = (&job.media, &video.status) else {
         return Err(ApiError {
             status: StatusCode::NOT_FOUND,
-            message: format!("Video '{video_id}' is {}; its content is available once it is completed.", video.status),
+            message: format!(
+                "Video '{video_id}' has status {}; its content is available only once it is completed.",
+                video.status
+            ),
             kind: "invalid_request_error",
             param: Some("video_id"),
             code: Some("video_not_ready"),

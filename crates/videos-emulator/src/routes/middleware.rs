@@ -13,6 +13,15 @@ use futures_util::StreamExt;
 use super::AppState;
 use crate::error::ApiError;
 
+/// Every answer carries an `x-request-id`, as the service's do.
+pub(crate) async fn request_id(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&format!("req_{:024x}", fastrand::u128(..) >> 32)) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
 /// A Bearer token is required; when the emulator has a key, only that key.
 pub(crate) async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let token = request

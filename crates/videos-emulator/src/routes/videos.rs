@@ -128,7 +128,7 @@ impl Shared {
         if video.status != VideoStatus::Completed {
             return Err(ApiError::invalid(
                 param,
-                format!("Video '{id}' is not completed (status {}); only completed videos can be used.", video.status),
+                format!("Video '{id}' has status {}; only completed videos can be used.", video.status),
             ));
         }
         Ok((video, job))
@@ -236,7 +236,7 @@ pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<S
     if !matches!(video.status, VideoStatus::Completed | VideoStatus::Failed) {
         return Err(ApiError::invalid(
             "video_id",
-            format!("Video '{video_id}' is {}; only completed or failed videos can be deleted.", video.status),
+            format!("Video '{video_id}' has status {}; only completed or failed videos can be deleted.", video.status),
         ));
     }
     {
