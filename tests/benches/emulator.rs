@@ -24,7 +24,11 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// This thread's CPU time (user + system), from /proc.
@@ -74,7 +78,12 @@ fn main() {
     let mut cpu = Vec::new();
     let mut wall = Vec::new();
     for round in 0..3 {
-        let job = RenderJob { segments: vec![(format!("A calico cat playing a piano on stage {round}"), 4)], width: 720, height: 1280, fps: 24 };
+        let job = RenderJob {
+            segments: vec![(format!("A calico cat playing a piano on stage {round}"), 4)],
+            width: 720,
+            height: 1280,
+            fps: 24,
+        };
         let (c0, w0) = (thread_cpu(), Instant::now());
         render(&job, &dir.path().join(round.to_string())).expect("render");
         cpu.push((thread_cpu() - c0).as_secs_f64());

@@ -200,3 +200,60 @@ async fn validation_like_the_service() {
     let response = http.get(format!("{url}/videos")).send().await.unwrap();
     assert_eq!(response.status(), 401, "no key, no answer");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn video_content_honours_range_requests() {
+    let emulator = emulator(EmulatorConfig::fast()).await;
+    let [t, _] = clients(&emulator);
+    let video = t.create_and_poll(CreateVideo::new("ranges")).await.unwrap();
+    let (_, whole) = t.download_bytes(&video.id, None).await.unwrap();
+    let url = format!("{}/videos/{}/content", emulator.base_url(), video.id);
+    let http = reqwest::Client::new();
+
+    let response = http.get(&url).bearer_auth("k").header("range", "bytes=100-199").send().await.unwrap();
+    assert_eq!(response.status(), 206);
+    assert_eq!(response.headers()["content-range"], format!("bytes 100-199/{}", whole.len()).as_str());
+    assert_eq!(response.bytes().await.unwrap(), &whole[100..200]);
+
+    let response = http.get(&url).bearer_auth("k").header("range", "bytes=-50").send().await.unwrap();
+    assert_eq!(response.bytes().await.unwrap(), &whole[whole.len() - 50..]);
+
+    let response =
+        http.get(&url).bearer_auth("k").header("range", format!("bytes={}-", whole.len())).send().await.unwrap();
+    assert_eq!(response.status(), 416);
+    assert_eq!(response.headers()["content-range"], format!("bytes */{}", whole.len()).as_str());
+
+    let response = http.get(&url).bearer_auth("k").send().await.unwrap();
+    assert_eq!((response.status().as_u16(), response.headers()["accept-ranges"].to_str().unwrap()), (200, "bytes"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn characters_are_created_from_a_video_and_read_back() {
+    let emulator = emulator(EmulatorConfig::fast()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("mochi.mp4");
+    for t in clients(&emulator) {
+        let video = t.create_and_poll(CreateVideo::new("Mochi the cat")).await.unwrap();
+        t.download_to(&video.id, None, &clip).await.unwrap();
+        let params = videos_core::CreateCharacter::new("Mochi", videos_core::FilePart::from_path(&clip).unwrap());
+        let character = t.create_character(params).await.unwrap();
+        let id = character.id.clone().unwrap();
+        assert!(id.starts_with("char_"), "{}", t.name());
+        assert_eq!(t.retrieve_character(&id).await.unwrap(), character);
+        let err = t.retrieve_character("char_missing").await.unwrap_err();
+        assert_eq!(err.api_kind(), Some(ApiErrorKind::NotFound));
+        let long = videos_core::CreateCharacter::new("n".repeat(81), videos_core::FilePart::from_path(&clip).unwrap());
+        assert!(matches!(t.create_character(long).await, Err(Error::InvalidInput(_))), "checked before sending");
+
+        // An uploaded video as the source of an extension: its length comes from the file.
+        let extended = t
+            .extend(ExtendVideo::new(
+                VideoSource::Upload(videos_core::FilePart::from_path(&clip).unwrap()),
+                "more",
+                VideoSeconds::Eight,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(extended.seconds.as_secs(), Some(12), "{}: 4 s upload + 8 s", t.name());
+    }
+}
