@@ -257,3 +257,35 @@ async fn characters_are_created_from_a_video_and_read_back() {
         assert_eq!(extended.seconds.as_secs(), Some(12), "{}: 4 s upload + 8 s", t.name());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_answer_in_the_envelope() {
+    let emulator = emulator(EmulatorConfig { max_jobs: 2, max_body_bytes: 4096, ..EmulatorConfig::fast() }).await;
+    let [t, _] = clients(&emulator);
+    t.create(CreateVideo::new("one")).await.unwrap();
+    t.create(CreateVideo::new("two")).await.unwrap();
+    let err = t.create(CreateVideo::new("three")).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.kind, api.code.as_deref()), (ApiErrorKind::RateLimit, Some("job_limit_reached")));
+
+    let err = t.create(CreateVideo::new("x".repeat(5000))).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status.as_u16(), api.code.as_deref()), (413, Some("request_too_large")), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_fault_meets_the_client_timeout() {
+    let faults = Faults { slow: 1.0, delay: Duration::from_millis(500), ..Faults::default() };
+    let emulator = emulator(EmulatorConfig { faults, ..EmulatorConfig::fast() }).await;
+    let config = config(&format!("http://{}", emulator.address()))
+        .with_timeouts(Duration::from_secs(1), Duration::from_millis(150))
+        .with_retry(RetryPolicy::none());
+    for t in both(&config) {
+        let err = t.retrieve("video_1").await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Transport(e) if e.kind == videos_core::TransportErrorKind::Timeout),
+            "{}: {err:?}",
+            t.name()
+        );
+    }
+}

@@ -43,6 +43,12 @@ impl ApiError {
         }
     }
 
+    /// With another status.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// With a machine-readable `code`.
     pub(crate) fn code(mut self, code: &'static str) -> Self {
         self.code = Some(code);

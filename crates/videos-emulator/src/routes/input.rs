@@ -37,17 +37,11 @@ impl Form {
                 .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
             let mut form = Form::default();
             loop {
-                let field = multipart
-                    .next_field()
-                    .await
-                    .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
+                let field = multipart.next_field().await.map_err(|e| body_error(e.status(), &e.body_text()))?;
                 let Some(field) = field else { break };
                 let name = field.name().unwrap_or_default().to_owned();
                 let is_file = field.file_name().is_some();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
+                let bytes = field.bytes().await.map_err(|e| body_error(e.status(), &e.body_text()))?;
                 let value = if is_file {
                     Field::File(bytes)
                 } else {
@@ -61,9 +55,7 @@ impl Form {
             return Ok(form);
         }
         if content_type.starts_with("application/json") || content_type.is_empty() {
-            let bytes = Bytes::from_request(request, &())
-                .await
-                .map_err(|e| ApiError::invalid("body", format!("Could not read the body: {e}")))?;
+            let bytes = Bytes::from_request(request, &()).await.map_err(|e| body_error(e.status(), &e.body_text()))?;
             let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
                 ApiError::invalid("body", "We could not parse the JSON body of your request. Expected a JSON object.")
             })?;
@@ -113,6 +105,18 @@ impl Form {
                 Err(ApiError::invalid(name, format!("Invalid '{name}': expected a file or an object.")))
             }
         }
+    }
+}
+
+/// The error for a body that could not be read: 413 in the envelope when it
+/// passed the size limit, 400 otherwise.
+fn body_error(status: axum::http::StatusCode, reason: &str) -> ApiError {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::invalid("body", "The request body is larger than this server accepts.")
+            .code("request_too_large")
+            .with_status(status)
+    } else {
+        ApiError::invalid("body", format!("Could not read the body: {reason}"))
     }
 }
 

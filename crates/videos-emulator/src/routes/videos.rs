@@ -56,13 +56,17 @@ impl Shared {
             return Ok(json_video(video, self.poll_hint()));
         }
         if store.jobs.len() >= self.config.max_jobs {
-            return Err(ApiError {
+            let error = ApiError {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
                 kind: "rate_limit_error",
                 param: None,
                 code: Some("job_limit_reached"),
-            });
+            };
+            // Waiting does not help, so tell clients not to retry.
+            let mut response = error.into_response();
+            response.headers_mut().insert("x-should-retry", HeaderValue::from_static("false"));
+            return Ok(response);
         }
         let id = new_id("video");
         let seconds = VideoSeconds::from_secs(job.seconds);
