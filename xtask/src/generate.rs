@@ -2,7 +2,7 @@
 //!
 //! typify writes the objects; [`crate::open_enum`] and [`crate::limits`] write
 //! the rest. One pass over typify's output then applies the policies it has
-//! no setting for (see [`Policies`]). The result is formatted with
+//! no setting for (see `Policies` below). The result is formatted with
 //! prettyplease, so the same fragment always gives the same bytes, with no
 //! rustfmt on the path.
 

@@ -1,7 +1,7 @@
 //! Building requests: the URL, the headers every call carries, and the body.
 //!
 //! Each operation in [`crate::ops`] describes its method, path, query and
-//! body; [`build`] adds what is common to all of them, in a fixed order:
+//! body; `build` adds what is common to all of them, in a fixed order:
 //! the configured default headers, then authentication, organization and
 //! project, `User-Agent`, `Accept`, the body's type and length, the
 //! `Idempotency-Key` of a POST, and last the caller's per-call headers.
