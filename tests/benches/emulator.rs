@@ -12,23 +12,10 @@ use std::time::{Duration, Instant};
 
 use videos_emulator::render::{RenderJob, render};
 use videos_emulator::{Emulator, EmulatorConfig};
+use videos_tests::measure::{median, status_kib};
 
 fn quick() -> bool {
     std::env::args().any(|a| a == "quick")
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// This thread's CPU time (user + system), from /proc.
@@ -120,7 +107,7 @@ fn main() {
 
         // Memory per stored job: jobs that fail by design keep no media, so RSS growth is the store itself.
         let n = if quick() { 2_000 } else { 5_000 };
-        let before = rss_kib();
+        let before = status_kib("VmRSS");
         for i in 0..n {
             let response = client
                 .post(format!("{}/videos", emulator.base_url()))
@@ -133,7 +120,7 @@ fn main() {
             assert!(response.status().is_success(), "create {i}: {}", response.status());
             response.bytes().await.expect("body");
         }
-        let after = rss_kib();
+        let after = status_kib("VmRSS");
         println!("emulator memory per stored job: {:.0} bytes ({n} jobs, RSS {before} -> {after} KiB)", (after.saturating_sub(before) * 1024) as f64 / n as f64);
         emulator.shutdown().await;
     });

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use videos_core::{Config, CreateVideo, FilePart, InputReference};
 use videos_tests::bench_server::BenchServer;
+use videos_tests::measure::{median, status_kib};
 use videos_types::Video;
 
 const CONCURRENCY: usize = 64;
@@ -51,20 +52,6 @@ fn paired(mut measure: impl FnMut(bool) -> f64) -> (f64, f64, f64) {
         ratios.push(o / b);
     }
     (median(ours), median(base), median(ratios))
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn config(url: &str) -> Config {
@@ -198,7 +185,7 @@ async fn child_download(url: &str, len: u64, path: &Path) {
     let started = Instant::now();
     let written = videos.download_to(&format!("bytes-{len}"), None, path).await.expect("download");
     let secs = started.elapsed().as_secs_f64();
-    println!("{written} {secs} {}", peak_rss_kib());
+    println!("{written} {secs} {}", status_kib("VmHWM"));
 }
 
 fn main() {
@@ -217,7 +204,7 @@ fn main() {
             let params = CreateVideo::new("upload bench")
                 .input_reference(InputReference::Upload(FilePart::from_path(path).expect("file")));
             client.videos().create(params).await.expect("upload");
-            println!("{} {}", started.elapsed().as_secs_f64(), peak_rss_kib());
+            println!("{} {}", started.elapsed().as_secs_f64(), status_kib("VmHWM"));
         });
         return;
     }

@@ -131,7 +131,7 @@ fn the_binary_reports_a_broken_fragment_and_writes_nothing() {
 }
 
 #[test]
-fn check_mode_names_the_stale_file() {
+fn check_mode_tells_a_stale_file_from_a_fresh_one() {
     // Run against a copy of the workspace layout whose output is out of date.
     let dir = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("openapi")).unwrap();

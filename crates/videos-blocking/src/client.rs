@@ -65,15 +65,9 @@ impl Client {
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let options = with_randomness(options);
+        let options = options.with_random(fastrand::u128(..));
         let request = op.request(self.config(), &options)?;
         let received = self.send(&request, options.timeout, Read::Whole)?;
         op.parse_with_meta(into_http(received)?)
     }
-}
-
-/// `options` with this call's randomness (the core derives the idempotency
-/// key and multipart boundary from it).
-pub(crate) fn with_randomness(options: &RequestOptions) -> RequestOptions {
-    RequestOptions { random: Some(fastrand::u128(..)), ..options.clone() }
 }

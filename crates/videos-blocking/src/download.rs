@@ -48,9 +48,15 @@ impl Download {
 
     /// Copies the whole body into `writer`, calling `progress(received, total)`
     /// after each buffer; returns the byte count.
-    pub fn write_to(
+    pub fn write_to(self, writer: &mut impl Write, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
+        self.copy(writer, Path::new("<writer>"), progress)
+    }
+
+    /// [`Download::write_to`], naming the destination `target` in errors.
+    fn copy(
         mut self,
         writer: &mut impl Write,
+        target: &Path,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
         let mut buf = vec![0; BUFFER];
@@ -59,12 +65,12 @@ impl Download {
             if n == 0 {
                 break;
             }
-            writer.write_all(&buf[..n]).map_err(|e| FileError::new("<writer>", "write download to", e))?;
+            writer.write_all(&buf[..n]).map_err(|e| FileError::new(target, "write download to", e))?;
             self.received += n as u64;
             progress(self.received, self.head.content_length);
         }
         self.head.check_complete(self.received)?;
-        writer.flush().map_err(|e| FileError::new("<writer>", "flush download to", e))?;
+        writer.flush().map_err(|e| FileError::new(target, "flush download to", e))?;
         Ok(self.received)
     }
 
@@ -74,10 +80,7 @@ impl Download {
     pub fn save(self, path: &Path, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
         let (partial, mut file) = PartialFile::create(path, fastrand::u64(..))?;
         let temp = partial.temp_path().to_path_buf();
-        let written = self.write_to(&mut file, progress).map_err(|e| match e {
-            Error::File(f) if f.path.as_os_str() == "<writer>" => FileError::new(&temp, f.action, f.source).into(),
-            other => other,
-        })?;
+        let written = self.copy(&mut file, &temp, progress)?;
         partial.commit(file)?;
         Ok(written)
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode};
 use videos_core::error::{TransportError, TransportErrorKind};
-use videos_core::response::{JSON_BODY_LIMIT, body_too_large};
+use videos_core::response::JSON_BODY_LIMIT;
 use videos_core::retry::{Decision, Outcome};
 use videos_core::{Body, Error, redirect};
 
@@ -54,13 +54,6 @@ pub(crate) fn io_transport(error: std::io::Error) -> TransportError {
         _ => TransportErrorKind::Reset,
     };
     TransportError::new(kind, error)
-}
-
-fn as_transport(error: Error) -> TransportError {
-    match error {
-        Error::Transport(t) => t,
-        other => TransportError::new(TransportErrorKind::Redirect, other.to_string()),
-    }
 }
 
 impl Client {
@@ -118,7 +111,7 @@ impl Client {
                     .build(),
             };
             let sent = self.agent().run(outgoing).map_err(transport)?;
-            match redirect::next_request(current, sent.status(), sent.headers(), hops).map_err(as_transport)? {
+            match redirect::next_request(current, sent.status(), sent.headers(), hops)? {
                 Some(following) => {
                     next = Some(following);
                     hops += 1;
@@ -155,14 +148,8 @@ impl Client {
     }
 }
 
-/// The response as the core's parsers take it; a body past the JSON limit is an error.
+/// The response as the core's parsers take it.
 pub(crate) fn into_http(received: Received) -> Result<http::Response<Bytes>, Error> {
     let Received { status, headers, body, too_large, .. } = received;
-    if too_large {
-        return Err(body_too_large(status, &headers));
-    }
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    Ok(response)
+    videos_core::response::from_parts(status, headers, (!too_large).then_some(body))
 }

@@ -11,7 +11,7 @@ use videos_core::{
 };
 use videos_types::{Video, VideoCharacter, VideoContentVariant, VideoDeleteResponse, VideoList};
 
-use crate::client::{Client, with_randomness};
+use crate::client::Client;
 use crate::download::Download;
 use crate::send::Read;
 
@@ -196,7 +196,7 @@ impl Videos {
     /// the returned [`Download`]. `variant` defaults to the MP4.
     pub fn download_content(&self, video_id: &str, variant: Option<VideoContentVariant>) -> Result<Download, Error> {
         let op = DownloadContent { video_id: video_id.to_owned(), variant };
-        let options = with_randomness(&self.options);
+        let options = self.options.with_random(fastrand::u128(..));
         let request = op.request(self.client.config(), &options)?;
         let received = self.client.send(&request, options.timeout, Read::HeadOnly(ERROR_BODY_LIMIT))?;
         match (op.parse_head(received.status, &received.headers), received.rest) {

@@ -132,6 +132,10 @@ fn bench(c: &mut Criterion) {
             black_box(serde_json::from_str::<BorrowedPage>(text).unwrap().data.len())
         })
     });
+    // What parsing cost before the core checked UTF-8 once and used `from_str`.
+    group.bench_function("reference: serde_json::from_slice::<VideoList>", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<videos_types::VideoList>(&hundred).unwrap()))
+    });
     let op = ListVideos::new();
     group.bench_function("ListVideos::parse", |b| b.iter(|| black_box(op.parse(response(hundred.clone())).unwrap())));
     group.bench_function("ListVideos::parse (drop not timed)", |b| {

@@ -10,7 +10,7 @@ use http::{HeaderMap, Method, Request, StatusCode, Uri};
 
 use crate::request::Body;
 
-use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::error::{TransportError, TransportErrorKind};
 use crate::request::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 
 /// The most redirects one call follows.
@@ -35,11 +35,11 @@ pub fn follow(
     status: StatusCode,
     headers: &HeaderMap,
     hops: usize,
-) -> Result<Option<Redirect>, Error> {
+) -> Result<Option<Redirect>, TransportError> {
     if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
         return Ok(None);
     }
-    let fail = |what: String| Error::Transport(TransportError::new(TransportErrorKind::Redirect, what));
+    let fail = |what: String| TransportError::new(TransportErrorKind::Redirect, what);
     if hops >= MAX_REDIRECTS {
         return Err(fail(format!("more than {MAX_REDIRECTS} redirects")));
     }
@@ -76,7 +76,7 @@ pub fn next_request(
     status: StatusCode,
     response_headers: &HeaderMap,
     hops: usize,
-) -> Result<Option<Request<Body>>, Error> {
+) -> Result<Option<Request<Body>>, TransportError> {
     let Some(redirect) = follow(request.uri(), request.method(), status, response_headers, hops)? else {
         return Ok(None);
     };

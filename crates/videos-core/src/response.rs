@@ -36,6 +36,16 @@ pub fn body_too_large(status: StatusCode, headers: &HeaderMap) -> Error {
     .into()
 }
 
+/// The response a transport read, as the parsers take it. `body` is `None`
+/// when it passed [`JSON_BODY_LIMIT`] and the transport stopped reading.
+pub fn from_parts(status: StatusCode, headers: HeaderMap, body: Option<Bytes>) -> Result<Response<Bytes>, Error> {
+    let Some(body) = body else { return Err(body_too_large(status, &headers)) };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    Ok(response)
+}
+
 /// A successful answer with what came with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse<T> {

@@ -118,15 +118,10 @@ impl Emulator {
         }
     }
 
-    /// Serves until `signal` resolves (for the command line: Ctrl-C).
-    pub async fn serve_until(mut self, signal: impl std::future::Future<Output = ()>) {
+    /// Serves until `signal` resolves (for the command line: Ctrl-C), then shuts down gracefully.
+    pub async fn serve_until(self, signal: impl std::future::Future<Output = ()>) {
         signal.await;
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+        self.shutdown().await;
     }
 }
 

@@ -68,15 +68,9 @@ impl Client {
         op: &O,
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
-        let options = with_randomness(options);
+        let options = options.with_random(fastrand::u128(..));
         let request = op.request(self.config(), &options)?;
         let received = self.send(&request, options.timeout, Read::Whole).await?;
         op.parse_with_meta(into_http(received)?)
     }
-}
-
-/// `options` with this call's randomness (the core derives the idempotency
-/// key and multipart boundary from it).
-pub(crate) fn with_randomness(options: &RequestOptions) -> RequestOptions {
-    RequestOptions { random: Some(fastrand::u128(..)), ..options.clone() }
 }

@@ -55,16 +55,26 @@ impl Download {
     /// Copies the whole body into `writer`, calling `progress(received, total)`
     /// after each chunk; returns the byte count.
     pub async fn write_to<W: AsyncWrite + Unpin>(
+        self,
+        writer: &mut W,
+        progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<u64, Error> {
+        self.copy(writer, Path::new("<writer>"), progress).await
+    }
+
+    /// [`Download::write_to`], naming the destination `target` in errors.
+    async fn copy<W: AsyncWrite + Unpin>(
         mut self,
         writer: &mut W,
+        target: &Path,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
         let total = self.head.content_length;
         while let Some(chunk) = self.chunk().await? {
-            writer.write_all(&chunk).await.map_err(|e| FileError::new("<writer>", "write download to", e))?;
+            writer.write_all(&chunk).await.map_err(|e| FileError::new(target, "write download to", e))?;
             progress(self.received, total);
         }
-        writer.flush().await.map_err(|e| FileError::new("<writer>", "flush download to", e))?;
+        writer.flush().await.map_err(|e| FileError::new(target, "flush download to", e))?;
         Ok(self.received)
     }
 
@@ -75,10 +85,7 @@ impl Download {
         let (partial, file) = PartialFile::create(path, fastrand::u64(..))?;
         let temp = partial.temp_path().to_path_buf();
         let mut file = tokio::fs::File::from_std(file);
-        let written = self.write_to(&mut file, progress).await.map_err(|e| match e {
-            Error::File(f) if f.path.as_os_str() == "<writer>" => FileError::new(&temp, f.action, f.source).into(),
-            other => other,
-        })?;
+        let written = self.copy(&mut file, &temp, progress).await?;
         let file = file.into_std().await;
         tokio::task::spawn_blocking(move || partial.commit(file))
             .await

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, Request, StatusCode};
 use videos_core::error::{TransportError, TransportErrorKind};
-use videos_core::response::{JSON_BODY_LIMIT, body_too_large};
+use videos_core::response::JSON_BODY_LIMIT;
 use videos_core::retry::{Decision, Outcome};
 use videos_core::{Body, Error, redirect};
 
@@ -51,13 +51,6 @@ fn classify(error: &reqwest::Error) -> TransportErrorKind {
 
 pub(crate) fn transport(error: reqwest::Error) -> TransportError {
     TransportError::new(classify(&error), error)
-}
-
-fn as_transport(error: Error) -> TransportError {
-    match error {
-        Error::Transport(t) => t,
-        other => TransportError::new(TransportErrorKind::Redirect, other.to_string()),
-    }
 }
 
 fn timed_out(what: &'static str) -> TransportError {
@@ -124,7 +117,7 @@ impl Client {
                 *outgoing.body_mut() = Some(to_reqwest(current.body()));
             }
             let sent = self.http().execute(outgoing).await.map_err(transport)?;
-            match redirect::next_request(current, sent.status(), sent.headers(), hops).map_err(as_transport)? {
+            match redirect::next_request(current, sent.status(), sent.headers(), hops)? {
                 Some(following) => {
                     next = Some(following);
                     hops += 1;
@@ -187,14 +180,8 @@ async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<By
     Ok(out.freeze())
 }
 
-/// The response as the core's parsers take it; a body past the JSON limit is an error.
+/// The response as the core's parsers take it.
 pub(crate) fn into_http(received: Received) -> Result<http::Response<Bytes>, Error> {
     let Received { status, headers, body, too_large, .. } = received;
-    if too_large {
-        return Err(body_too_large(status, &headers));
-    }
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    Ok(response)
+    videos_core::response::from_parts(status, headers, (!too_large).then_some(body))
 }

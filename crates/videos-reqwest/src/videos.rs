@@ -12,7 +12,7 @@ use videos_core::{
 };
 use videos_types::{Video, VideoCharacter, VideoContentVariant, VideoDeleteResponse, VideoList};
 
-use crate::client::{Client, with_randomness};
+use crate::client::Client;
 use crate::download::Download;
 use crate::send::Read;
 
@@ -207,7 +207,7 @@ impl Videos {
         variant: Option<VideoContentVariant>,
     ) -> Result<Download, Error> {
         let op = DownloadContent { video_id: video_id.to_owned(), variant };
-        let options = with_randomness(&self.options);
+        let options = self.options.with_random(fastrand::u128(..));
         let request = op.request(self.client.config(), &options)?;
         let received = self.client.send(&request, options.timeout, Read::HeadOnly(ERROR_BODY_LIMIT)).await?;
         match (op.parse_head(received.status, &received.headers), received.rest) {

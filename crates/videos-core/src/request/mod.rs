@@ -54,6 +54,12 @@ impl RequestOptions {
         Self { random: Some(random), ..Self::default() }
     }
 
+    /// These options with `random` as this call's random bits (keeping an
+    /// explicit key or boundary the caller chose).
+    pub fn with_random(&self, random: u128) -> Self {
+        Self { random: Some(random), ..self.clone() }
+    }
+
     /// The `Idempotency-Key` a POST built with these options carries, if any.
     pub fn effective_idempotency_key(&self) -> Option<String> {
         self.idempotency_key.clone().or_else(|| {

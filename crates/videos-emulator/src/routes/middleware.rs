@@ -8,7 +8,6 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 
 use super::AppState;
 use crate::error::ApiError;
@@ -117,7 +116,7 @@ pub(crate) async fn inject_faults(State(state): State<AppState>, request: Reques
             let half = bytes.slice(..bytes.len() / 2);
             parts.headers.insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
             let stream = futures_util::stream::iter([Ok(half), Err(std::io::Error::other("cut by the emulator"))]);
-            Response::from_parts(parts, Body::from_stream(stream.map(|r| r)))
+            Response::from_parts(parts, Body::from_stream(stream))
         }
     }
 }
