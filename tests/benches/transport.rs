@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use videos_core::{Config, CreateVideo, FilePart, InputReference};
-use videos_tests::bench_server::BenchServer;
+use videos_tests::bench_server::{BenchServer, bare_retrieve};
 use videos_tests::measure::{median, status_kib};
 use videos_types::Video;
 
@@ -112,19 +112,7 @@ async fn async_retrieve(url: &str) {
                 runtime.block_on(throughput(move || {
                     let (b, t) = (b.clone(), t.clone());
                     async move {
-                        // The same request the SDK sends: key, user agent, accept.
-                        let body = b
-                            .get(t)
-                            .bearer_auth("sk-bench")
-                            .header("user-agent", "videos-rs/0.1.0")
-                            .header("accept", "application/json")
-                            .send()
-                            .await
-                            .expect("send")
-                            .bytes()
-                            .await
-                            .expect("body");
-                        std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
+                        std::hint::black_box(bare_retrieve(&b, &t).await);
                     }
                 }))
             }

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use videos_tests::bench_server::BenchServer;
+use videos_tests::bench_server::{BenchServer, bare_retrieve};
 
 const CALLS: usize = 3_000;
 
@@ -33,18 +33,7 @@ fn main() {
             if which == "sdk" {
                 std::hint::black_box(sdk.retrieve("video_bench").await.expect("retrieve"));
             } else {
-                let body = bare
-                    .get(&url)
-                    .bearer_auth("sk-bench")
-                    .header("user-agent", "videos-rs/0.1.0")
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .expect("send")
-                    .bytes()
-                    .await
-                    .expect("body");
-                std::hint::black_box(serde_json::from_slice::<videos_types::Video>(&body).expect("video"));
+                std::hint::black_box(bare_retrieve(&bare, &url).await);
             }
         }
     });

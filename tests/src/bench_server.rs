@@ -20,6 +20,23 @@ pub fn video_body() -> Bytes {
     Bytes::from(crate::video_json("video_bench", "completed", 100).to_string())
 }
 
+/// The baseline the SDK is measured against: the same GET the SDK sends
+/// (key, user agent, accept) and a serde parse into `Video`, with bare reqwest.
+pub async fn bare_retrieve(client: &reqwest::Client, url: &str) -> videos_types::Video {
+    let body = client
+        .get(url)
+        .bearer_auth("sk-bench")
+        .header("user-agent", "videos-rs/0.1.0")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("body");
+    serde_json::from_slice(&body).expect("video")
+}
+
 #[derive(Clone)]
 struct Shared {
     video: Bytes,
