@@ -283,7 +283,7 @@ async fn a_slow_fault_meets_the_client_timeout() {
     for t in both(&config) {
         let err = t.retrieve("video_1").await.unwrap_err();
         assert!(
-            matches!(&err, Error::Transport(e) if e.kind == videos_core::TransportErrorKind::Timeout),
+            matches!(&err, Error::Transport(e) if e.failure == videos_core::TransportFailure::Timeout),
             "{}: {err:?}",
             t.name()
         );

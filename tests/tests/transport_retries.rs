@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use videos_core::{ApiErrorKind, CreateVideo, Error, RetryPolicy, TransportErrorKind};
+use videos_core::{ApiErrorKind, CreateVideo, Error, RetryPolicy, TransportFailure};
 use videos_tests::raw::{RawServer, Step};
 use videos_tests::transport::{both, config};
 use videos_tests::{error_json, video_json};
@@ -163,7 +163,7 @@ async fn a_connection_that_keeps_dropping_is_a_transport_error() {
         let server = RawServer::start(vec![Step::Close]).await;
         let t = both(&config(&server.url))[i].clone();
         let err = t.retrieve("video_1").await.unwrap_err();
-        assert!(matches!(&err, Error::Transport(e) if e.kind == TransportErrorKind::Reset), "{}: {err:?}", t.name());
+        assert!(matches!(&err, Error::Transport(e) if e.failure == TransportFailure::Reset), "{}: {err:?}", t.name());
         assert_eq!(server.request_count(), 3);
     }
 }
@@ -178,7 +178,7 @@ async fn a_slow_answer_times_out() {
         let t = both(&config)[i].clone();
         let started = Instant::now();
         let err = t.retrieve("video_1").await.unwrap_err();
-        assert!(matches!(&err, Error::Transport(e) if e.kind == TransportErrorKind::Timeout), "{}: {err:?}", t.name());
+        assert!(matches!(&err, Error::Transport(e) if e.failure == TransportFailure::Timeout), "{}: {err:?}", t.name());
         assert!(started.elapsed() < Duration::from_secs(2), "{}", t.name());
     }
 }
@@ -189,7 +189,7 @@ async fn nothing_listening_is_a_connect_error() {
     for i in 0..2 {
         let t = both(&config(&format!("http://127.0.0.1:{port}")))[i].clone();
         let err = t.retrieve("video_1").await.unwrap_err();
-        assert!(matches!(&err, Error::Transport(e) if e.kind == TransportErrorKind::Connect), "{}: {err:?}", t.name());
+        assert!(matches!(&err, Error::Transport(e) if e.failure == TransportFailure::Connect), "{}: {err:?}", t.name());
     }
 }
 

@@ -1,12 +1,12 @@
-//! The client: configuration plus one shared ureq agent (connection pool).
+//! The client: configuration plus one shared ureq agent (connection pool),
+//! and the two ways a call runs through it (JSON answers, downloads).
 
 use std::sync::Arc;
 
-use videos_core::response::ApiResponse;
-use videos_core::{Config, Error, Operation, RequestOptions};
+use videos_core::{ApiResponse, Config, DownloadContent, Error, Exchange, Operation, RequestOptions, Timeouts};
 
-use crate::send::{Read, into_http};
-use crate::videos::Videos;
+use crate::download::Download;
+use crate::send::drive;
 
 /// A blocking client for the Videos API. Cheap to clone: clones share one
 /// configuration and one connection pool. No async runtime is involved.
@@ -19,55 +19,51 @@ use crate::videos::Videos;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     agent: ureq::Agent,
-    config: Config,
+    /// The timeouts the agent applies unless a request says otherwise: those
+    /// of a first attempt of a JSON call with the configured timeouts.
+    defaults: Timeouts,
+    pub(crate) config: Config,
 }
 
 impl Client {
     /// A client with `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
+        let defaults =
+            Timeouts { head: config.request_timeout, read: config.read_timeout, body: Some(config.request_timeout) };
         let agent_config = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
-            .timeout_global(Some(config.request_timeout))
+            .timeout_send_request(Some(defaults.head))
+            .timeout_send_body(Some(defaults.head))
+            .timeout_recv_response(Some(defaults.head))
+            .timeout_recv_body(defaults.body)
+            .timeout_per_read(Some(defaults.read))
             // Error statuses are answers the core parses, not transport failures.
             .http_status_as_error(false)
             // The core decides about redirects: credentials never follow one to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
             .build();
-        Ok(Self { inner: Arc::new(Inner { agent: ureq::Agent::new_with_config(agent_config), config }) })
-    }
-
-    /// A client configured from `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(Config::from_env()?)
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    pub(crate) fn agent(&self) -> &ureq::Agent {
-        &self.inner.agent
-    }
-
-    /// The Videos API, with default per-call options.
-    pub fn videos(&self) -> Videos {
-        Videos::new(self.clone())
+        let agent = ureq::Agent::new_with_config(agent_config);
+        Ok(Self { inner: Arc::new(Inner { agent, defaults, config }) })
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let options = options.with_random(fastrand::u128(..));
-        let request = op.request(self.config(), &options)?;
-        let received = self.send(&request, options.timeout, Read::Whole)?;
-        op.parse_with_meta(into_http(received)?)
+        let exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
+        Ok(drive(&self.inner.agent, &self.inner.defaults, exchange)?.0)
+    }
+
+    /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
+    pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
+        let exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
+        let (head, body) = drive(&self.inner.agent, &self.inner.defaults, exchange)?;
+        Ok(Download::new(head.value, body))
     }
 }

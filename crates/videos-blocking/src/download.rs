@@ -1,23 +1,23 @@
-//! Streaming a download: to any `Write`, or atomically to a file.
+//! Streaming a download: to any `Write`, or atomically to a file. The core's
+//! [`MediaBody`] judges every piece; this file only moves them.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
-use videos_core::{ContentHead, Error, FileError, PartialFile};
+use videos_core::{Error, FileError, MediaBody, PartialFile, TransportError, TransportFailure};
 
-use crate::send::io_transport;
+use crate::send::{BodyReader, io_transport};
 
 /// A download whose head arrived and whose body is still to be read.
 /// Nothing is buffered beyond one read buffer.
 pub struct Download {
-    head: ContentHead,
-    body: ureq::BodyReader<'static>,
-    received: u64,
+    pub(crate) media: MediaBody,
+    body: Option<BodyReader>,
 }
 
 impl std::fmt::Debug for Download {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Download").field("head", &self.head).field("received", &self.received).finish_non_exhaustive()
+        f.debug_struct("Download").field("media", &self.media).finish_non_exhaustive()
     }
 }
 
@@ -25,25 +25,23 @@ impl std::fmt::Debug for Download {
 const BUFFER: usize = 256 * 1024;
 
 impl Download {
-    pub(crate) fn new(head: ContentHead, body: ureq::Body) -> Self {
-        // No limit: a video is as long as it is, and it is streamed, never held.
-        let body = body.into_with_config().limit(u64::MAX).reader();
-        Self { head, body, received: 0 }
+    pub(crate) fn new(media: MediaBody, body: Option<BodyReader>) -> Self {
+        Self { media, body }
     }
 
-    /// The media type, such as `video/mp4`.
-    pub fn content_type(&self) -> Option<&str> {
-        self.head.content_type.as_deref()
-    }
-
-    /// The announced length in bytes, if any.
-    pub fn content_length(&self) -> Option<u64> {
-        self.head.content_length
-    }
-
-    /// The service's request id.
-    pub fn request_id(&self) -> Option<&str> {
-        self.head.request_id.as_deref()
+    /// Reads into `buf`; `Ok(0)` at the end, once the core has checked that the body was whole.
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let Some(body) = self.body.as_mut() else {
+            return Err(TransportError::new(TransportFailure::Other, "the body was already read").into());
+        };
+        let n = body.read(buf).map_err(io_transport)?;
+        if n > 0 {
+            self.media.handle_chunk(n)?;
+        } else if !buf.is_empty() {
+            self.body = None;
+            self.media.handle_end()?;
+        }
+        Ok(n)
     }
 
     /// Copies the whole body into `writer`, calling `progress(received, total)`
@@ -60,18 +58,17 @@ impl Download {
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
         let mut buf = vec![0; BUFFER];
+        let total = self.media.content_length();
         loop {
-            let n = self.body.read(&mut buf).map_err(io_transport)?;
+            let n = self.read_some(&mut buf)?;
             if n == 0 {
                 break;
             }
             writer.write_all(&buf[..n]).map_err(|e| FileError::new(target, "write download to", e))?;
-            self.received += n as u64;
-            progress(self.received, self.head.content_length);
+            progress(self.media.received(), total);
         }
-        self.head.check_complete(self.received)?;
         writer.flush().map_err(|e| FileError::new(target, "flush download to", e))?;
-        Ok(self.received)
+        Ok(self.media.received())
     }
 
     /// Writes the body to `path` through a temporary file beside it: the
@@ -87,13 +84,8 @@ impl Download {
 }
 
 impl Read for Download {
-    /// Reads the body; the end of the body is checked against its announced length.
+    /// Reads the body; its end is checked against its announced length.
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.body.read(buf)?;
-        self.received += n as u64;
-        if n == 0 && !buf.is_empty() {
-            self.head.check_complete(self.received).map_err(std::io::Error::other)?;
-        }
-        Ok(n)
+        self.read_some(buf).map_err(std::io::Error::other)
     }
 }

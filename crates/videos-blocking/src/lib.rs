@@ -16,6 +16,14 @@
 //! # Ok::<(), videos_core::Error>(())
 //! ```
 
+//! Where things are: the request is **built** in the core's operations;
+//! what happens to it is **decided** by the core's [`videos_core::Exchange`];
+//! the bytes **move** here: `send` (private) carries out the exchange's
+//! actions with ureq, `body` streams uploads from disk, [`Download`]
+//! streams media. [`Client`] holds the configuration and the agent;
+//! [`Videos`] has one method per operation, written once in the core for
+//! both clients.
+
 mod body;
 mod client;
 mod download;

@@ -1,155 +1,119 @@
-//! The one send loop: every call goes through [`Client::send`], which sends
-//! the core's request, follows redirects the way the core says, and retries
-//! when the core's policy says so. It knows nothing about the API itself.
+//! The one loop that carries out an exchange's actions with ureq: send a
+//! request with the exchange's timeouts, read a chunk, sleep. It makes no
+//! decision of its own; see [`videos_core::exchange`].
 
-use std::io::Read as _;
-use std::time::{Duration, SystemTime};
+use std::io::Read;
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderMap, Request, StatusCode};
-use videos_core::error::{TransportError, TransportErrorKind};
-use videos_core::response::JSON_BODY_LIMIT;
-use videos_core::retry::{Decision, Outcome};
-use videos_core::{Body, Error, redirect};
+use http::Request;
+use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, Timeouts, TransportError, TransportFailure};
 
 use crate::body::to_ureq;
-use crate::client::Client;
 
-/// How much of the response body to read before returning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Read {
-    /// The whole body, up to the core's JSON limit.
-    Whole,
-    /// Only the head; on an error status, at most this many bytes of body.
-    HeadOnly(usize),
+/// The body of a response, read as the exchange asks.
+pub(crate) type BodyReader = ureq::BodyReader<'static>;
+
+/// The moment, as the exchange takes it.
+pub(crate) fn now() -> Now {
+    Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
 }
 
-/// A response, with its body read according to [`Read`].
-pub(crate) struct Received {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-    /// The unread body of a successful [`Read::HeadOnly`] response.
-    pub(crate) rest: Option<ureq::Body>,
-    pub(crate) too_large: bool,
-}
-
+/// ureq's error as the core's.
 pub(crate) fn transport(error: ureq::Error) -> TransportError {
-    let kind = match &error {
-        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportErrorKind::Connect,
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
-        ureq::Error::Io(_) | ureq::Error::Protocol(_) | ureq::Error::BodyStalled => TransportErrorKind::Reset,
-        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => TransportErrorKind::Redirect,
-        _ => TransportErrorKind::Other,
+    let failure = match &error {
+        ureq::Error::Timeout(_) => TransportFailure::Timeout,
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportFailure::Connect,
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => TransportFailure::Connect,
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => TransportFailure::Timeout,
+        ureq::Error::Io(_) | ureq::Error::Protocol(_) | ureq::Error::BodyStalled => TransportFailure::Reset,
+        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => TransportFailure::Redirect,
+        _ => TransportFailure::Other,
     };
-    TransportError::new(kind, error)
+    TransportError::new(failure, error)
 }
 
+/// A failed body read as the core's error. ureq reports its own failures
+/// inside the body reader as io errors wrapping a `ureq::Error`.
 pub(crate) fn io_transport(error: std::io::Error) -> TransportError {
-    // ureq reports its own failures inside the body reader as io errors wrapping a ureq::Error.
-    let kind = match error.kind() {
-        std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
-        _ => TransportErrorKind::Reset,
+    let failure = match error.kind() {
+        std::io::ErrorKind::TimedOut => TransportFailure::Timeout,
+        _ => TransportFailure::Reset,
     };
-    TransportError::new(kind, error)
+    TransportError::new(failure, error)
 }
 
-impl Client {
-    /// Sends `request` until the retry policy says stop, returning the last response.
-    pub(crate) fn send(
-        &self,
-        request: &Request<Body>,
-        timeout: Option<Duration>,
-        read: Read,
-    ) -> Result<Received, Error> {
-        let timeout = timeout.unwrap_or(self.config().request_timeout);
-        let policy = self.config().retry;
-        let mut retries = 0;
-        loop {
-            let result = self.attempt(request, timeout, read);
-            let decision = match &result {
-                Ok(r) => policy.decide(
-                    retries,
-                    &Outcome::Response { status: r.status, headers: &r.headers },
-                    fastrand::f64(),
-                    SystemTime::now(),
-                ),
-                Err(e) => policy.decide(retries, &Outcome::Transport(e.kind), fastrand::f64(), SystemTime::now()),
-            };
-            match decision {
-                Decision::Retry { after } => {
-                    std::thread::sleep(after);
-                    retries += 1;
-                }
-                Decision::Stop => return result.map_err(Error::from),
-            }
-        }
-    }
-
-    fn attempt(&self, request: &Request<Body>, timeout: Duration, read: Read) -> Result<Received, TransportError> {
-        let mut next: Option<Request<Body>> = None;
-        let mut hops = 0;
-        let response = loop {
-            let current = next.as_ref().unwrap_or(request);
-            let mut outgoing = Request::new(to_ureq(current.body()));
-            *outgoing.method_mut() = current.method().clone();
-            *outgoing.uri_mut() = current.uri().clone();
-            *outgoing.headers_mut() = current.headers().clone();
-            // The agent's own timeout is the configured one for whole calls; anything
-            // else is set per request (configuring a request copies the agent's config).
-            let outgoing = match read {
-                Read::Whole if timeout == self.config().request_timeout => outgoing,
-                Read::Whole => self.agent().configure_request(outgoing).timeout_global(Some(timeout)).build(),
-                // A download's body may take far longer than its head: only the head is timed.
-                Read::HeadOnly(_) => self
-                    .agent()
-                    .configure_request(outgoing)
-                    .timeout_global(None)
-                    .timeout_recv_response(Some(timeout))
-                    .build(),
-            };
-            let sent = self.agent().run(outgoing).map_err(transport)?;
-            match redirect::next_request(current, sent.status(), sent.headers(), hops)? {
-                Some(following) => {
-                    next = Some(following);
-                    hops += 1;
-                }
-                None => break sent,
-            }
-        };
-
-        let (parts, body) = response.into_parts();
-        let (status, headers) = (parts.status, parts.headers);
-        match read {
-            Read::Whole => {
-                let mut reader = body.into_with_config().limit(JSON_BODY_LIMIT as u64 + 1).reader();
-                let mut buf = Vec::new();
-                reader.read_to_end(&mut buf).map_err(io_transport)?;
-                let too_large = buf.len() > JSON_BODY_LIMIT;
-                Ok(Received {
-                    status,
-                    headers,
-                    body: if too_large { Bytes::new() } else { buf.into() },
-                    rest: None,
-                    too_large,
-                })
-            }
-            Read::HeadOnly(_) if status.is_success() => {
-                Ok(Received { status, headers, body: Bytes::new(), rest: Some(body), too_large: false })
-            }
-            Read::HeadOnly(limit) => {
-                let mut buf = Vec::new();
-                body.into_reader().take(limit as u64).read_to_end(&mut buf).map_err(io_transport)?;
-                Ok(Received { status, headers, body: buf.into(), rest: None, too_large: false })
-            }
-        }
-    }
+fn run(
+    agent: &ureq::Agent,
+    defaults: &Timeouts,
+    request: &Request<Body>,
+    timeouts: &Timeouts,
+) -> Result<http::Response<ureq::Body>, TransportError> {
+    let mut outgoing = Request::new(to_ureq(request.body()));
+    *outgoing.method_mut() = request.method().clone();
+    *outgoing.uri_mut() = request.uri().clone();
+    *outgoing.headers_mut() = request.headers().clone();
+    // ureq times phases, not steps: each phase up to the head gets the head's budget, the
+    // body its own, every read the read timeout. The agent already carries the usual ones
+    // (see `Client::new`), and configuring a request copies the agent's whole config.
+    let outgoing = if timeouts == defaults {
+        outgoing
+    } else {
+        agent
+            .configure_request(outgoing)
+            .timeout_send_request(Some(timeouts.head))
+            .timeout_send_body(Some(timeouts.head))
+            .timeout_recv_response(Some(timeouts.head))
+            .timeout_recv_body(timeouts.body)
+            .timeout_per_read(Some(timeouts.read))
+            .build()
+    };
+    agent.run(outgoing).map_err(transport)
 }
 
-/// The response as the core's parsers take it.
-pub(crate) fn into_http(received: Received) -> Result<http::Response<Bytes>, Error> {
-    let Received { status, headers, body, too_large, .. } = received;
-    videos_core::response::from_parts(status, headers, (!too_large).then_some(body))
+/// Runs `exchange` to its end. For a download, the reader of the body still
+/// to be read comes back with the accepted head.
+pub(crate) fn drive<T>(
+    agent: &ureq::Agent,
+    defaults: &Timeouts,
+    mut exchange: Exchange<T>,
+) -> Result<(ApiResponse<T>, Option<BodyReader>), Error> {
+    let mut body: Option<BodyReader> = None;
+    let mut buf = Vec::new();
+    loop {
+        match exchange.next_action(&now()) {
+            Action::Send { request, timeouts } => {
+                body = None;
+                match run(agent, defaults, request, &timeouts) {
+                    Ok(response) => {
+                        let (parts, rest) = response.into_parts();
+                        // The exchange bounds every body; ureq's own default limit would cut videos.
+                        body = Some(rest.into_with_config().limit(u64::MAX).reader());
+                        exchange.handle_head(parts.status, parts.headers, &now());
+                    }
+                    Err(e) => exchange.handle_error(e, &now()),
+                }
+            }
+            Action::Read { max, .. } => {
+                if buf.is_empty() {
+                    buf = vec![0; 16 * 1024];
+                }
+                let want = max.min(buf.len());
+                let read = match body.as_mut() {
+                    Some(reader) => reader.read(&mut buf[..want]).map_err(io_transport),
+                    None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
+                };
+                match read {
+                    Ok(0) => exchange.handle_end(&now()),
+                    Ok(n) => exchange.handle_chunk(Bytes::copy_from_slice(&buf[..n]), &now()),
+                    Err(e) => exchange.handle_error(e, &now()),
+                }
+            }
+            Action::Wait(wait) => {
+                body = None;
+                std::thread::sleep(wait);
+            }
+            Action::Done(result) => return result.map(|answer| (answer, body)),
+        }
+    }
 }

@@ -9,7 +9,7 @@ use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, InvalidInput};
-use crate::request::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
+use crate::header::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 use crate::retry::RetryPolicy;
 
 /// The service's address when none is configured.
@@ -21,6 +21,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long one request may take in all, as the official SDKs do (10 minutes:
 /// creating a job with a large upload can be slow).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long a response may go silent between two reads of its body before
+/// the call gives up. Only this bounds a download's body, whose length is
+/// legitimately open; JSON bodies are also bounded by the request timeout.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// An API key. Its `Debug` and `Display` never show the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -67,8 +72,11 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// How long to wait for a connection.
     pub connect_timeout: Duration,
-    /// How long one request may take, from sending to the end of the response head.
+    /// How long one attempt may take, from sending to the end of the answer
+    /// (to the end of the head for a download), redirects included.
     pub request_timeout: Duration,
+    /// How long a response may go silent between two reads of its body.
+    pub read_timeout: Duration,
     /// What every request needs, computed once per change rather than per request.
     prepared: Prepared,
 }
@@ -104,6 +112,7 @@ impl Config {
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             prepared: Prepared {
                 scheme: Scheme::HTTPS,
                 authority: Authority::from_static("api.openai.com"),
@@ -242,6 +251,12 @@ impl Config {
     pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {
         self.connect_timeout = connect;
         self.request_timeout = request;
+        self
+    }
+
+    /// Replaces the idle timeout between reads of a response body.
+    pub fn with_read_timeout(mut self, read: Duration) -> Self {
+        self.read_timeout = read;
         self
     }
 

@@ -14,21 +14,25 @@ use http::StatusCode;
 use videos_types::VideoStatus;
 
 /// Any failure of a Videos API call.
+///
+/// Every variant is boxed, so a `Result<T, Error>` costs two words beyond
+/// `T` whatever went wrong. Match the variant for the details, or ask the
+/// accessors below, which answer the common questions for every variant.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was rejected before anything was sent.
-    InvalidInput(InvalidInput),
+    InvalidInput(Box<InvalidInput>),
     /// The service answered with an error status.
     Api(Box<ApiError>),
     /// The service answered, but not with what the operation returns.
     Decode(Box<DecodeError>),
     /// No answer: connecting, sending or receiving failed.
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     /// Polling reached its deadline before the job finished.
-    PollTimeout(PollTimeout),
+    PollTimeout(Box<PollTimeout>),
     /// Reading an upload or writing a download failed.
-    File(FileError),
+    File(Box<FileError>),
 }
 
 impl Error {
@@ -41,10 +45,12 @@ impl Error {
         }
     }
 
-    /// The service's `x-request-id`, when it answered with an error.
+    /// The service's request id, when it answered (with an error, or with a
+    /// body that could not be read).
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -54,6 +60,35 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.kind),
             _ => None,
+        }
+    }
+
+    /// How long the service asked the client to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the same call might succeed if made again later: a rate
+    /// limit, a server failure, a timeout or a dropped connection. The
+    /// clients already retried such failures as their policy allows; this
+    /// tells a caller whether trying again later is worth it.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => crate::retry::is_retryable_status(e.status),
+            Error::Transport(e) => e.failure.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether a time limit ended the call: a request, read or poll timeout.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.failure == TransportFailure::Timeout,
+            Error::PollTimeout(_) => true,
+            _ => false,
         }
     }
 }
@@ -88,24 +123,19 @@ macro_rules! from_variant {
     ($($variant:ident($ty:ident)),*) => {$(
         impl From<$ty> for Error {
             fn from(e: $ty) -> Self {
-                Error::$variant(e)
+                Error::$variant(Box::new(e))
             }
         }
     )*};
 }
-from_variant!(InvalidInput(InvalidInput), Transport(TransportError), PollTimeout(PollTimeout), File(FileError));
-
-impl From<ApiError> for Error {
-    fn from(e: ApiError) -> Self {
-        Error::Api(Box::new(e))
-    }
-}
-
-impl From<DecodeError> for Error {
-    fn from(e: DecodeError) -> Self {
-        Error::Decode(Box::new(e))
-    }
-}
+from_variant!(
+    InvalidInput(InvalidInput),
+    Api(ApiError),
+    Decode(DecodeError),
+    Transport(TransportError),
+    PollTimeout(PollTimeout),
+    File(FileError)
+);
 
 /// Input rejected before any I/O, naming the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,6 +257,8 @@ pub struct DecodeError {
     pub content_type: Option<String>,
     /// The start of the body, bounded (see [`snippet`]).
     pub snippet: String,
+    /// The service's request id, to quote to support.
+    pub request_id: Option<String>,
     /// The parser's complaint, when there is one.
     pub source: Option<serde_json::Error>,
 }
@@ -237,7 +269,11 @@ impl fmt::Display for DecodeError {
         if let Some(ct) = &self.content_type {
             write!(f, " ({ct})")?;
         }
-        write!(f, ", got: {}", self.snippet)
+        write!(f, ", got: {}", self.snippet)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
     }
 }
 
@@ -250,7 +286,7 @@ impl std::error::Error for DecodeError {
 /// Why no response arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransportErrorKind {
+pub enum TransportFailure {
     /// Connecting (DNS, TCP, TLS) failed.
     Connect,
     /// The connection was reset or closed before the response was complete.
@@ -263,7 +299,13 @@ pub enum TransportErrorKind {
     Other,
 }
 
-impl TransportErrorKind {
+impl TransportFailure {
+    /// Whether another attempt might get an answer: connecting, a dropped
+    /// connection and a timeout are worth retrying; a bad redirect is not.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::Connect | Self::Reset | Self::Timeout)
+    }
+
     fn phrase(self) -> &'static str {
         match self {
             Self::Connect => "could not connect",
@@ -280,21 +322,21 @@ impl TransportErrorKind {
 #[non_exhaustive]
 pub struct TransportError {
     /// What went wrong.
-    pub kind: TransportErrorKind,
+    pub failure: TransportFailure,
     /// The HTTP client's error.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
     /// A transport failure of `kind` caused by `source`.
-    pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { kind, source: Some(source.into()) }
+    pub fn new(failure: TransportFailure, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self { failure, source: Some(source.into()) }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.phrase())
+        f.write_str(self.failure.phrase())
     }
 }
 
@@ -384,6 +426,45 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_stay_two_words() {
+        // Boxed variants keep `Result<Video, Error>` no bigger than the video itself needs.
+        assert_eq!(std::mem::size_of::<Error>(), 2 * std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn accessors_answer_for_every_phase() {
+        let timeout = Error::from(TransportError::new(TransportFailure::Timeout, "slow"));
+        assert!(timeout.is_timeout() && timeout.is_retryable());
+        assert_eq!((timeout.status(), timeout.request_id()), (None, None));
+        let redirect = Error::from(TransportError::new(TransportFailure::Redirect, "loop"));
+        assert!(!redirect.is_retryable() && !redirect.is_timeout());
+        let decode = Error::from(DecodeError {
+            expected: "a Video",
+            status: StatusCode::OK,
+            content_type: None,
+            snippet: snippet(b"<html>"),
+            request_id: Some("req_7".into()),
+            source: None,
+        });
+        assert_eq!((decode.status(), decode.request_id()), (Some(StatusCode::OK), Some("req_7")));
+        assert!(!decode.is_retryable());
+        assert!(decode.to_string().ends_with("(request id req_7)"), "{decode}");
+        let limited = Error::from(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            kind: ApiErrorKind::RateLimit,
+            message: "slow down".into(),
+            error_type: None,
+            param: None,
+            code: None,
+            request_id: None,
+            body_snippet: None,
+            retry_after: Some(Duration::from_secs(3)),
+        });
+        assert!(limited.is_retryable());
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(3)));
+    }
 
     #[test]
     fn snippets_are_bounded() {

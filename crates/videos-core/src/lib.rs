@@ -27,14 +27,27 @@
 //! assert_eq!(err.request_id(), Some("req_1"));
 //! ```
 //!
+//! The flow of one call: an operation **builds** its request ([`ops`],
+//! [`request`]); an [`Exchange`] **decides** everything that happens to it
+//! (which request to send, with which timeouts, whether to follow a
+//! redirect or retry, how much body to accept, what the answer means); a
+//! transport **moves the bytes** the exchange asks for and reports back.
+//! Polling ([`poll`]) and pagination ([`paginate`]) are the same shape one
+//! level up, driving exchanges.
+//!
 //! Where things are:
-//! - [`ops`]: one value per operation (validation, request, parse);
+//! - [`ops`]: one value per operation (validation, request);
 //! - [`request`]: URLs, common headers, JSON and multipart bodies;
+//! - [`exchange`]: one call from first attempt to final answer;
 //! - [`response`]: success bodies, error envelopes, protocol headers;
-//! - [`retry`], [`poll`], [`paginate`], [`redirect`]: the decisions.
+//! - [`retry`], [`redirect`], [`poll`], [`paginate`]: the decisions the
+//!   exchange and the transports' loops consult;
+//! - [`surface`]: the public methods both transport crates expand.
 
 pub mod config;
 pub mod error;
+pub mod exchange;
+pub mod header;
 pub mod ops;
 pub mod paginate;
 pub mod partial_file;
@@ -43,17 +56,18 @@ pub mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod surface;
 
 pub use config::{ApiKey, Config};
 pub use error::{
-    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PollTimeout, TransportError,
-    TransportErrorKind,
+    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PollTimeout, TransportError, TransportFailure,
 };
+pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
 pub use ops::{
     ContentHead, CreateCharacter, CreateVideo, DeleteVideo, DownloadContent, EditVideo, ExtendVideo, InputReference,
     ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,
 };
-pub use paginate::Pager;
+pub use paginate::{PageWalk, Pager, WalkStep};
 pub use partial_file::PartialFile;
 pub use poll::{PollAction, PollOptions, Poller};
 pub use request::multipart::{FilePart, Multipart, Segment};

@@ -6,7 +6,9 @@
 //! ends when `has_more` is false, on an empty page, or if the service hands
 //! back a cursor it already gave, so a misbehaving server cannot loop it.
 
-use videos_types::VideoList;
+use std::collections::VecDeque;
+
+use videos_types::{Video, VideoList};
 
 use crate::ops::ListVideos;
 
@@ -47,5 +49,55 @@ impl Pager {
             }
             _ => {}
         }
+    }
+}
+
+/// Every job across pages, one at a time: the state behind `list_all` in
+/// both clients, which only fetch the pages it asks for.
+#[derive(Debug, Clone)]
+pub struct PageWalk {
+    pager: Pager,
+    buffered: VecDeque<Video>,
+    ended: bool,
+}
+
+/// What a [`PageWalk`] wants next.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum WalkStep {
+    /// The next job.
+    Yield(Box<Video>),
+    /// Fetch this page and hand it to [`PageWalk::handle_page`].
+    Fetch(ListVideos),
+    /// No more jobs.
+    End,
+}
+
+impl PageWalk {
+    /// Walks the listing `first` describes.
+    pub fn new(first: ListVideos) -> Self {
+        Self { pager: Pager::new(first), buffered: VecDeque::new(), ended: false }
+    }
+
+    /// What to do next.
+    pub fn next_step(&mut self) -> WalkStep {
+        if let Some(video) = self.buffered.pop_front() {
+            return WalkStep::Yield(Box::new(video));
+        }
+        match self.pager.next_request() {
+            Some(request) if !self.ended => WalkStep::Fetch(request.clone()),
+            _ => WalkStep::End,
+        }
+    }
+
+    /// Hands over the page a [`WalkStep::Fetch`] returned.
+    pub fn handle_page(&mut self, page: VideoList) {
+        self.pager.handle_page(&page);
+        self.buffered.extend(page.data);
+    }
+
+    /// Fetching a page failed: the caller gets the error, and the walk ends.
+    pub fn handle_error(&mut self) {
+        self.ended = true;
     }
 }

@@ -10,8 +10,8 @@ use http::{HeaderMap, Method, Request, StatusCode, Uri};
 
 use crate::request::Body;
 
-use crate::error::{TransportError, TransportErrorKind};
-use crate::request::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
+use crate::error::{TransportError, TransportFailure};
+use crate::header::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 
 /// The most redirects one call follows.
 pub const MAX_REDIRECTS: usize = 5;
@@ -39,7 +39,7 @@ pub fn follow(
     if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
         return Ok(None);
     }
-    let fail = |what: String| TransportError::new(TransportErrorKind::Redirect, what);
+    let fail = |what: String| TransportError::new(TransportFailure::Redirect, what);
     if hops >= MAX_REDIRECTS {
         return Err(fail(format!("more than {MAX_REDIRECTS} redirects")));
     }

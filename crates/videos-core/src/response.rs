@@ -11,10 +11,7 @@ use videos_types::ErrorResponse;
 
 use crate::error::{ApiError, ApiErrorKind, DecodeError, Error, snippet};
 
-/// The header carrying the service's id for a request.
-pub const REQUEST_ID: &str = "x-request-id";
-/// The header in which the service suggests how long to wait before polling again.
-pub const POLL_AFTER_MS: &str = "openai-poll-after-ms";
+pub use crate::header::{POLL_AFTER_MS, REQUEST_ID};
 
 /// How much of an error body a transport needs to read: envelopes are small,
 /// and an HTML error page is only quoted, never kept whole.
@@ -24,26 +21,18 @@ pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// 50 KB; the limit only stops a misbehaving server from exhausting memory.
 pub const JSON_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// The error for a JSON body past [`JSON_BODY_LIMIT`].
+/// The error for a JSON body past [`JSON_BODY_LIMIT`]: final, since the
+/// same request would get the same body again.
 pub fn body_too_large(status: StatusCode, headers: &HeaderMap) -> Error {
     DecodeError {
         expected: "a JSON body of at most 32 MiB",
         status,
         content_type: content_type(headers),
         snippet: "a larger body (not read to the end)".to_owned(),
+        request_id: request_id(headers),
         source: None,
     }
     .into()
-}
-
-/// The response a transport read, as the parsers take it. `body` is `None`
-/// when it passed [`JSON_BODY_LIMIT`] and the transport stopped reading.
-pub fn from_parts(status: StatusCode, headers: HeaderMap, body: Option<Bytes>) -> Result<Response<Bytes>, Error> {
-    let Some(body) = body else { return Err(body_too_large(status, &headers)) };
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    Ok(response)
 }
 
 /// A successful answer with what came with it.
@@ -67,14 +56,15 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 /// The `openai-poll-after-ms` header as a duration.
 pub fn poll_after(headers: &HeaderMap) -> Option<Duration> {
     let ms: f64 = headers.get(POLL_AFTER_MS)?.to_str().ok()?.trim().parse().ok()?;
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    (ms.is_finite() && ms >= 0.0).then(|| Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX))
 }
 
 /// How long the service asks the client to wait: `retry-after-ms`, else
 /// `retry-after` as seconds or as an HTTP date (measured from `now`).
 pub fn retry_after(headers: &HeaderMap, now: Option<SystemTime>) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    let seconds = |s: f64| (s.is_finite() && s >= 0.0).then(|| Duration::from_secs_f64(s));
+    // A wait too long to represent is still a wait too long: the policy refuses it.
+    let seconds = |s: f64| (s.is_finite() && s >= 0.0).then(|| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX));
     if let Some(ms) = text("retry-after-ms").and_then(|t| t.parse::<f64>().ok()) {
         return seconds(ms / 1000.0);
     }
@@ -109,7 +99,10 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
         && !is_json(ct.as_bytes())
     {
         let content_type = content_type(response.headers());
-        return Err(DecodeError { expected, status, content_type, snippet: snippet(body), source: None }.into());
+        let request_id = request_id(response.headers());
+        return Err(
+            DecodeError { expected, status, content_type, snippet: snippet(body), request_id, source: None }.into()
+        );
     }
     // One vectorised UTF-8 check of the whole body lets serde_json skip checking each string
     // it keeps (about a fifth of the parse); invalid UTF-8 goes the slow way for a located error.
@@ -119,7 +112,8 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
     };
     parsed.map_err(|e| {
         let content_type = content_type(response.headers());
-        DecodeError { expected, status, content_type, snippet: snippet(body), source: Some(e) }.into()
+        let request_id = request_id(response.headers());
+        DecodeError { expected, status, content_type, snippet: snippet(body), request_id, source: Some(e) }.into()
     })
 }
 
@@ -136,6 +130,12 @@ pub fn parse_json_with_meta<T: DeserializeOwned>(
 /// The error for an error answer: the envelope's fields when the body is one,
 /// otherwise the status and a bounded snippet of whatever came back.
 pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    api_error_at(status, headers, body, None)
+}
+
+/// [`api_error`], with the wall clock at which the answer arrived, so that a
+/// `retry-after` given as an HTTP date becomes a wait too.
+pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: Option<SystemTime>) -> Error {
     let envelope = serde_json::from_slice::<ErrorResponse>(body).ok().map(|e| e.error);
     let (message, error_type, param, code, body_snippet) = match envelope {
         Some(e) => (e.message, e.type_, e.param, e.code, None),
@@ -153,6 +153,6 @@ pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
         code,
         request_id: request_id(headers),
         body_snippet,
-        retry_after: retry_after(headers, None),
+        retry_after: retry_after(headers, now),
     })
 }

@@ -11,11 +11,10 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-use crate::error::TransportErrorKind;
+use crate::error::TransportFailure;
 use crate::response::retry_after;
 
-/// The header with which the service overrides the retry decision.
-pub const SHOULD_RETRY: &str = "x-should-retry";
+pub use crate::header::SHOULD_RETRY;
 
 /// Retry settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +51,7 @@ pub enum Outcome<'a> {
         headers: &'a HeaderMap,
     },
     /// No answer.
-    Transport(TransportErrorKind),
+    Transport(TransportFailure),
 }
 
 /// What the transport does next.
@@ -80,10 +79,9 @@ impl RetryPolicy {
     /// the wall clock, used only to read a `retry-after` HTTP date.
     pub fn decide(&self, retries_done: u32, outcome: &Outcome<'_>, jitter: f64, now: SystemTime) -> Decision {
         let (retryable, asked) = match outcome {
-            Outcome::Transport(kind) => (
-                matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Reset | TransportErrorKind::Timeout),
-                None,
-            ),
+            Outcome::Transport(kind) => {
+                (matches!(kind, TransportFailure::Connect | TransportFailure::Reset | TransportFailure::Timeout), None)
+            }
             Outcome::Response { status, .. } if status.is_success() || status.is_redirection() => (false, None),
             Outcome::Response { status, headers } => {
                 let forced = headers.get(SHOULD_RETRY).and_then(|v| v.to_str().ok()).map(str::trim);

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
-use videos_core::error::TransportErrorKind;
+use videos_core::error::TransportFailure;
 use videos_core::{Decision, Outcome, RetryPolicy};
 
 fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -90,14 +90,14 @@ fn x_should_retry_overrides_the_status() {
 #[test]
 fn transport_failures() {
     let p = RetryPolicy::default();
-    for kind in [TransportErrorKind::Connect, TransportErrorKind::Reset, TransportErrorKind::Timeout] {
+    for kind in [TransportFailure::Connect, TransportFailure::Reset, TransportFailure::Timeout] {
         assert_eq!(p.decide(0, &Outcome::Transport(kind), 0.0, now()), retry(500), "{kind:?}");
     }
-    for kind in [TransportErrorKind::Redirect, TransportErrorKind::Other] {
+    for kind in [TransportFailure::Redirect, TransportFailure::Other] {
         assert_eq!(p.decide(0, &Outcome::Transport(kind), 0.0, now()), Decision::Stop, "{kind:?}");
     }
     assert_eq!(
-        RetryPolicy::none().decide(0, &Outcome::Transport(TransportErrorKind::Connect), 0.0, now()),
+        RetryPolicy::none().decide(0, &Outcome::Transport(TransportFailure::Connect), 0.0, now()),
         Decision::Stop
     );
 }

@@ -13,7 +13,7 @@ pub(crate) struct ApiError {
     /// The envelope's `message`.
     pub(crate) message: String,
     /// The envelope's `type`.
-    pub(crate) kind: &'static str,
+    pub(crate) error_type: &'static str,
     /// The envelope's `param`.
     pub(crate) param: Option<&'static str>,
     /// The envelope's `code`.
@@ -26,7 +26,7 @@ impl ApiError {
         Self {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
-            kind: "invalid_request_error",
+            error_type: "invalid_request_error",
             param: Some(param),
             code: None,
         }
@@ -37,7 +37,7 @@ impl ApiError {
         Self {
             status: StatusCode::NOT_FOUND,
             message: format!("No {what} found with id '{id}'."),
-            kind: "invalid_request_error",
+            error_type: "invalid_request_error",
             param: Some(param),
             code: None,
         }
@@ -58,8 +58,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"message": self.message, "type": self.kind, "param": self.param, "code": self.code}});
+        let body = json!({"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": self.code}});
         (self.status, Json(body)).into_response()
     }
 }

@@ -1,12 +1,13 @@
-//! The client: configuration plus one shared reqwest connection pool.
+//! The client: configuration plus one shared reqwest connection pool, and
+//! the two ways a call runs through it (JSON answers, downloads).
 
 use std::sync::Arc;
 
-use videos_core::response::ApiResponse;
-use videos_core::{Config, Error, Operation, RequestOptions, TransportError, TransportErrorKind};
+use videos_core::{ApiResponse, Config, DownloadContent, Error, Exchange, Operation, RequestOptions};
+use videos_core::{TransportError, TransportFailure};
 
-use crate::send::{Read, into_http};
-use crate::videos::Videos;
+use crate::download::Download;
+use crate::send::drive;
 
 /// An async client for the Videos API. Cheap to clone: clones share one
 /// configuration and one connection pool.
@@ -20,13 +21,13 @@ use crate::videos::Videos;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
-    config: Config,
+    pub(crate) config: Config,
 }
 
 impl Client {
@@ -38,27 +39,8 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+            .map_err(|e| TransportError::new(TransportFailure::Other, e))?;
         Ok(Self { inner: Arc::new(Inner { http, config }) })
-    }
-
-    /// A client configured from `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(Config::from_env()?)
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    /// The Videos API, with default per-call options.
-    pub fn videos(&self) -> Videos {
-        Videos::new(self.clone())
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
@@ -68,9 +50,14 @@ impl Client {
         op: &O,
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
-        let options = options.with_random(fastrand::u128(..));
-        let request = op.request(self.config(), &options)?;
-        let received = self.send(&request, options.timeout, Read::Whole).await?;
-        op.parse_with_meta(into_http(received)?)
+        let exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
+        Ok(drive(&self.inner.http, exchange).await?.0)
+    }
+
+    /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
+    pub async fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
+        let exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
+        let (head, response) = drive(&self.inner.http, exchange).await?;
+        Ok(Download::new(head.value, response))
     }
 }

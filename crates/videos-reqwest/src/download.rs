@@ -1,52 +1,41 @@
-//! Streaming a download: to any `AsyncWrite`, or atomically to a file.
+//! Streaming a download: to any `AsyncWrite`, or atomically to a file. The
+//! core's [`MediaBody`] judges every piece; this file only moves them.
 
 use std::path::Path;
 
 use bytes::Bytes;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
-use videos_core::{ContentHead, Error, FileError, PartialFile};
+use videos_core::{Error, FileError, MediaBody, PartialFile, TransportError, TransportFailure};
 
-use crate::send::transport;
+use crate::send::read_chunk;
 
 /// A download whose head arrived and whose body is still to be read.
 /// Nothing is buffered beyond one network chunk.
 #[derive(Debug)]
 pub struct Download {
-    head: ContentHead,
-    response: reqwest::Response,
-    received: u64,
+    pub(crate) media: MediaBody,
+    response: Option<reqwest::Response>,
 }
 
 impl Download {
-    pub(crate) fn new(head: ContentHead, response: reqwest::Response) -> Self {
-        Self { head, response, received: 0 }
+    pub(crate) fn new(media: MediaBody, response: Option<reqwest::Response>) -> Self {
+        Self { media, response }
     }
 
-    /// The media type, such as `video/mp4`.
-    pub fn content_type(&self) -> Option<&str> {
-        self.head.content_type.as_deref()
-    }
-
-    /// The announced length in bytes, if any.
-    pub fn content_length(&self) -> Option<u64> {
-        self.head.content_length
-    }
-
-    /// The service's request id.
-    pub fn request_id(&self) -> Option<&str> {
-        self.head.request_id.as_deref()
-    }
-
-    /// The next piece of the body; `None` at the end, after checking that
-    /// the body was as long as announced.
+    /// The next piece of the body; `None` at the end, once the core has
+    /// checked that the body was whole.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        match self.response.chunk().await.map_err(transport)? {
+        let Some(response) = self.response.as_mut() else {
+            return Err(TransportError::new(TransportFailure::Other, "the body was already read").into());
+        };
+        match read_chunk(response, self.media.read_timeout()).await? {
             Some(chunk) => {
-                self.received += chunk.len() as u64;
+                self.media.handle_chunk(chunk.len())?;
                 Ok(Some(chunk))
             }
             None => {
-                self.head.check_complete(self.received)?;
+                self.response = None;
+                self.media.handle_end()?;
                 Ok(None)
             }
         }
@@ -69,13 +58,13 @@ impl Download {
         target: &Path,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
-        let total = self.head.content_length;
+        let total = self.media.content_length();
         while let Some(chunk) = self.chunk().await? {
             writer.write_all(&chunk).await.map_err(|e| FileError::new(target, "write download to", e))?;
-            progress(self.received, total);
+            progress(self.media.received(), total);
         }
         writer.flush().await.map_err(|e| FileError::new(target, "flush download to", e))?;
-        Ok(self.received)
+        Ok(self.media.received())
     }
 
     /// Writes the body to `path` through a temporary file beside it: the

@@ -18,9 +18,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Where things are: [`Client`] holds the configuration and the connection
-//! pool; `send` (private) is the one send loop with retries and redirects;
-//! [`Videos`] has one method per operation; [`Download`] streams media.
+//! Where things are: the request is **built** in the core's operations;
+//! what happens to it is **decided** by the core's [`videos_core::Exchange`];
+//! the bytes **move** here: `send` (private) carries out the exchange's
+//! actions with reqwest, `body` streams uploads from disk, [`Download`]
+//! streams media. [`Client`] holds the configuration and the connection
+//! pool; [`Videos`] has one method per operation, written once in the core
+//! for both clients.
 
 mod body;
 mod client;

@@ -1,187 +1,104 @@
-//! The one send loop: every call goes through [`Client::send`], which sends
-//! the core's request, follows redirects the way the core says, and retries
-//! when the core's policy says so. It knows nothing about the API itself.
+//! The one loop that carries out an exchange's actions with reqwest: send a
+//! request, read a chunk, sleep, each within the timeout the exchange gives.
+//! It makes no decision of its own; see [`videos_core::exchange`].
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, Request, StatusCode};
-use videos_core::error::{TransportError, TransportErrorKind};
-use videos_core::response::JSON_BODY_LIMIT;
-use videos_core::retry::{Decision, Outcome};
-use videos_core::{Body, Error, redirect};
+use http::Request;
+use videos_core::exchange::timed_out;
+use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TransportError, TransportFailure};
 
 use crate::body::to_reqwest;
-use crate::client::Client;
 
-/// What reading a response body needs: the whole of it (JSON), or nothing
-/// yet (a download, whose body the caller streams).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Read {
-    /// Read the whole body, up to the core's JSON limit.
-    Whole,
-    /// Read only the head; on an error status, read at most this many bytes.
-    HeadOnly(usize),
+/// The moment, as the exchange takes it.
+pub(crate) fn now() -> Now {
+    Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
 }
 
-/// A response, with its body read according to [`Read`].
-pub(crate) struct Received {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    /// The body read so far (all of it for [`Read::Whole`]).
-    pub(crate) body: Bytes,
-    /// The unread rest, for a successful [`Read::HeadOnly`] response.
-    pub(crate) rest: Option<reqwest::Response>,
-    /// Whether the body passed the JSON limit and was not read to the end.
-    pub(crate) too_large: bool,
-}
-
-fn classify(error: &reqwest::Error) -> TransportErrorKind {
+fn classify(error: &reqwest::Error) -> TransportFailure {
     if error.is_timeout() {
-        TransportErrorKind::Timeout
+        TransportFailure::Timeout
     } else if error.is_connect() {
-        TransportErrorKind::Connect
+        TransportFailure::Connect
     } else if error.is_builder() || error.is_redirect() {
-        TransportErrorKind::Other
+        TransportFailure::Other
     } else {
         // A request or body failure after connecting: the connection went away.
-        TransportErrorKind::Reset
+        TransportFailure::Reset
     }
 }
 
+/// reqwest's error as the core's.
 pub(crate) fn transport(error: reqwest::Error) -> TransportError {
     TransportError::new(classify(&error), error)
 }
 
-fn timed_out(what: &'static str) -> TransportError {
-    TransportError::new(TransportErrorKind::Timeout, what)
+fn outgoing(request: &Request<Body>) -> Result<reqwest::Request, TransportError> {
+    let url =
+        reqwest::Url::parse(&request.uri().to_string()).map_err(|e| TransportError::new(TransportFailure::Other, e))?;
+    let mut outgoing = reqwest::Request::new(request.method().clone(), url);
+    *outgoing.headers_mut() = request.headers().clone();
+    if !matches!(request.body(), Body::Empty) {
+        *outgoing.body_mut() = Some(to_reqwest(request.body()));
+    }
+    Ok(outgoing)
 }
 
-impl Client {
-    /// Sends `request` until the retry policy says stop, returning the last response.
-    pub(crate) async fn send(
-        &self,
-        request: &Request<Body>,
-        timeout: Option<Duration>,
-        read: Read,
-    ) -> Result<Received, Error> {
-        let timeout = timeout.unwrap_or(self.config().request_timeout);
-        let policy = self.config().retry;
-        let mut retries = 0;
-        loop {
-            let result = match read {
-                // reqwest times the whole exchange, body included.
-                Read::Whole => self.attempt(request, read, Some(timeout)).await,
-                // A download's body may take far longer than its head: only the head is timed.
-                Read::HeadOnly(_) => match tokio::time::timeout(timeout, self.attempt(request, read, None)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(timed_out("no response within the request timeout")),
-                },
-            };
-            let decision = match &result {
-                Ok(r) => policy.decide(
-                    retries,
-                    &Outcome::Response { status: r.status, headers: &r.headers },
-                    fastrand::f64(),
-                    SystemTime::now(),
-                ),
-                Err(e) => policy.decide(retries, &Outcome::Transport(e.kind), fastrand::f64(), SystemTime::now()),
-            };
-            match decision {
-                Decision::Retry { after } => {
-                    tokio::time::sleep(after).await;
-                    retries += 1;
+/// Runs `exchange` to its end. For a download, the response whose body is
+/// still to be read comes back with the accepted head.
+pub(crate) async fn drive<T>(
+    http: &reqwest::Client,
+    mut exchange: Exchange<T>,
+) -> Result<(ApiResponse<T>, Option<reqwest::Response>), Error> {
+    let mut response: Option<reqwest::Response> = None;
+    loop {
+        match exchange.next_action(&now()) {
+            Action::Send { request, timeouts } => {
+                response = None;
+                let sent = match outgoing(request) {
+                    Ok(request) => tokio::time::timeout(timeouts.head, http.execute(request))
+                        .await
+                        .map(|result| result.map_err(transport)),
+                    Err(e) => Ok(Err(e)),
+                };
+                match sent {
+                    Ok(Ok(mut head)) => {
+                        let headers = std::mem::take(head.headers_mut());
+                        let status = head.status();
+                        response = Some(head);
+                        exchange.handle_head(status, headers, &now());
+                    }
+                    Ok(Err(e)) => exchange.handle_error(e, &now()),
+                    Err(_) => exchange.handle_error(timed_out("response", timeouts.head), &now()),
                 }
-                Decision::Stop => return result.map_err(Error::from),
             }
-        }
-    }
-
-    /// One attempt: send, follow redirects, read the body as asked.
-    async fn attempt(
-        &self,
-        request: &Request<Body>,
-        read: Read,
-        timeout: Option<Duration>,
-    ) -> Result<Received, TransportError> {
-        let mut next: Option<Request<Body>> = None;
-        let mut hops = 0;
-        let response = loop {
-            let current = next.as_ref().unwrap_or(request);
-            let url = reqwest::Url::parse(&current.uri().to_string())
-                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-            let mut outgoing = reqwest::Request::new(current.method().clone(), url);
-            *outgoing.headers_mut() = current.headers().clone();
-            *outgoing.timeout_mut() = timeout;
-            if !matches!(current.body(), Body::Empty) {
-                *outgoing.body_mut() = Some(to_reqwest(current.body()));
-            }
-            let sent = self.http().execute(outgoing).await.map_err(transport)?;
-            match redirect::next_request(current, sent.status(), sent.headers(), hops)? {
-                Some(following) => {
-                    next = Some(following);
-                    hops += 1;
+            Action::Read { timeout, .. } => {
+                let read = match response.as_mut() {
+                    Some(body) => read_chunk(body, timeout).await,
+                    None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
+                };
+                match read {
+                    Ok(Some(chunk)) => exchange.handle_chunk(chunk, &now()),
+                    Ok(None) => exchange.handle_end(&now()),
+                    Err(e) => exchange.handle_error(e, &now()),
                 }
-                None => break sent,
             }
-        };
-
-        let mut response = response;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        match read {
-            Read::Whole => {
-                let body = read_limited(response, JSON_BODY_LIMIT).await?;
-                let too_large = body.is_none();
-                Ok(Received { status, headers, body: body.unwrap_or_default(), rest: None, too_large })
+            Action::Wait(wait) => {
+                response = None;
+                tokio::time::sleep(wait).await;
             }
-            Read::HeadOnly(_) if status.is_success() => {
-                Ok(Received { status, headers, body: Bytes::new(), rest: Some(response), too_large: false })
-            }
-            Read::HeadOnly(limit) => {
-                // Only the start of an error body is worth reading; the rest is dropped with the connection.
-                let body = read_prefix(response, limit).await?;
-                Ok(Received { status, headers, body, rest: None, too_large: false })
-            }
+            Action::Done(result) => return result.map(|answer| (answer, response)),
         }
     }
 }
 
-/// The whole body, or `None` when it passes `limit`.
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Option<Bytes>, TransportError> {
-    // Small JSON bodies usually arrive in one chunk: keep it without copying.
-    let Some(first) = response.chunk().await.map_err(transport)? else { return Ok(Some(Bytes::new())) };
-    if first.len() > limit {
-        return Ok(None);
+/// The next chunk of `response`, waiting at most `timeout`.
+pub(crate) async fn read_chunk(
+    response: &mut reqwest::Response,
+    timeout: Duration,
+) -> Result<Option<bytes::Bytes>, TransportError> {
+    match tokio::time::timeout(timeout, response.chunk()).await {
+        Ok(read) => read.map_err(transport),
+        Err(_) => Err(timed_out("body data", timeout)),
     }
-    let Some(second) = response.chunk().await.map_err(transport)? else { return Ok(Some(first)) };
-    let mut out = BytesMut::from(&first[..]);
-    let mut pending = Some(second);
-    while let Some(chunk) = match pending.take() {
-        Some(chunk) => Some(chunk),
-        None => response.chunk().await.map_err(transport)?,
-    } {
-        if out.len() + chunk.len() > limit {
-            return Ok(None);
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(Some(out.freeze()))
-}
-
-async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Bytes, TransportError> {
-    let mut out = BytesMut::new();
-    while out.len() < limit {
-        match response.chunk().await.map_err(transport)? {
-            Some(chunk) => out.extend_from_slice(&chunk[..chunk.len().min(limit - out.len())]),
-            None => break,
-        }
-    }
-    Ok(out.freeze())
-}
-
-/// The response as the core's parsers take it.
-pub(crate) fn into_http(received: Received) -> Result<http::Response<Bytes>, Error> {
-    let Received { status, headers, body, too_large, .. } = received;
-    videos_core::response::from_parts(status, headers, (!too_large).then_some(body))
 }

@@ -8,7 +8,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use videos_types::VideoContentVariant;
 
 use crate::config::Config;
-use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::error::{Error, TransportError, TransportFailure};
 use crate::request::url::path_segment;
 use crate::request::{Body, Draft, RequestOptions, build};
 use crate::response::{api_error, request_id};
@@ -36,12 +36,23 @@ pub struct ContentHead {
 }
 
 impl ContentHead {
+    /// What a response head says about its body.
+    pub(crate) fn read(status: StatusCode, headers: &HeaderMap) -> Self {
+        let text = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+        ContentHead {
+            status,
+            content_type: text(CONTENT_TYPE).map(str::to_owned),
+            content_length: text(CONTENT_LENGTH).and_then(|v| v.trim().parse().ok()),
+            request_id: request_id(headers),
+        }
+    }
+
     /// Checks that the body that arrived was whole: `received` bytes against
     /// the `Content-Length` the service announced (when it announced one).
     pub fn check_complete(&self, received: u64) -> Result<(), Error> {
         match self.content_length {
             Some(expected) if expected != received => Err(TransportError::new(
-                TransportErrorKind::Reset,
+                TransportFailure::Reset,
                 format!("the body ended after {received} of {expected} bytes"),
             )
             .into()),
@@ -76,16 +87,7 @@ impl DownloadContent {
     /// the transport reads at most [`crate::response::ERROR_BODY_LIMIT`] bytes
     /// of the body and hands them to [`DownloadContent::parse_error`].
     pub fn parse_head(&self, status: StatusCode, headers: &HeaderMap) -> Option<ContentHead> {
-        if !status.is_success() {
-            return None;
-        }
-        let text = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
-        Some(ContentHead {
-            status,
-            content_type: text(CONTENT_TYPE).map(str::to_owned),
-            content_length: text(CONTENT_LENGTH).and_then(|v| v.trim().parse().ok()),
-            request_id: request_id(headers),
-        })
+        status.is_success().then(|| ContentHead::read(status, headers))
     }
 
     /// The error for a failed download, from its status, headers and the start of its body.

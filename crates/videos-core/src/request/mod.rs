@@ -21,12 +21,7 @@ pub use body::Body;
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
 
-/// The header that makes a retried POST safe.
-pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-/// The organization header.
-pub const OPENAI_ORGANIZATION: HeaderName = HeaderName::from_static("openai-organization");
-/// The project header.
-pub const OPENAI_PROJECT: HeaderName = HeaderName::from_static("openai-project");
+pub use crate::header::{IDEMPOTENCY_KEY, OPENAI_ORGANIZATION, OPENAI_PROJECT};
 
 /// Per-call settings: what a transport hands the core besides the operation.
 #[derive(Debug, Clone, Default)]

@@ -45,7 +45,7 @@ pub(crate) async fn download(
                 "Video '{video_id}' has status {}; its content is available only once it is completed.",
                 video.status
             ),
-            kind: "invalid_request_error",
+            error_type: "invalid_request_error",
             param: Some("video_id"),
             code: Some("video_not_ready"),
         });

@@ -33,7 +33,7 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
         ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: message.to_owned(),
-            kind: "invalid_request_error",
+            error_type: "invalid_request_error",
             param: None,
             code,
         }
@@ -82,8 +82,8 @@ pub(crate) async fn inject_faults(State(state): State<AppState>, request: Reques
             .or_else(|| pick(faults.slow, Fault::Slow))
             .or_else(|| pick(if cuttable { faults.cut } else { 0.0 }, Fault::Cut))
     };
-    let injected = |status: StatusCode, message: &str, kind: &'static str| {
-        ApiError { status, message: message.to_owned(), kind, param: None, code: Some("injected_fault") }
+    let injected = |status: StatusCode, message: &str, error_type: &'static str| {
+        ApiError { status, message: message.to_owned(), error_type, param: None, code: Some("injected_fault") }
             .into_response()
     };
     match fault {

@@ -66,7 +66,7 @@ async fn not_found() -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
         message: "Unknown request URL. The emulator serves the Videos API under /v1/videos.".to_owned(),
-        kind: "invalid_request_error",
+        error_type: "invalid_request_error",
         param: None,
         code: Some("unknown_url"),
     }

@@ -59,7 +59,7 @@ impl Shared {
             let error = ApiError {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
-                kind: "rate_limit_error",
+                error_type: "rate_limit_error",
                 param: None,
                 code: Some("job_limit_reached"),
             };

@@ -1,5 +1,5 @@
 //! Create a video guided by a reference image, uploaded from disk (streamed,
-//! never loaded whole): `cargo run -p videos-blocking --example reference_image -- image.png`.
+//! never loaded whole): `cargo run -p videos-blocking --example blocking_reference_image -- image.png`.
 
 use videos_blocking::Client;
 use videos_blocking::core::{CreateVideo, FilePart, InputReference};

@@ -1,7 +1,7 @@
 //! Create a video, watch its progress, and download the MP4 — no async runtime.
 //!
 //! ```sh
-//! OPENAI_API_KEY=sk-... cargo run -p videos-blocking --example quickstart
+//! OPENAI_API_KEY=sk-... cargo run -p videos-blocking --example blocking_quickstart
 //! ```
 
 use videos_blocking::core::CreateVideo;

@@ -1,4 +1,4 @@
-//! Remix a completed video: `cargo run -p videos-blocking --example remix -- VIDEO_ID "new prompt"`.
+//! Remix a completed video: `cargo run -p videos-blocking --example blocking_remix -- VIDEO_ID "new prompt"`.
 
 use videos_blocking::Client;
 

@@ -1,0 +1,77 @@
+//! The body of a download, once its head was accepted: the transport streams
+//! the bytes wherever the caller wants them and reports each piece here,
+//! which decides whether the body was whole.
+
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+
+use crate::error::{Error, TransportError, TransportFailure};
+use crate::ops::ContentHead;
+use crate::response::ApiResponse;
+
+/// A download's body in flight: what its head promised and what arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaBody {
+    head: ContentHead,
+    received: u64,
+    read_timeout: Duration,
+}
+
+impl MediaBody {
+    /// The accepted head of a successful download.
+    pub(crate) fn accept(status: StatusCode, headers: HeaderMap, read_timeout: Duration) -> ApiResponse<Self> {
+        let head = ContentHead::read(status, &headers);
+        let request_id = head.request_id.clone();
+        ApiResponse { value: Self { head, received: 0, read_timeout }, status, request_id, headers }
+    }
+
+    /// What the head said about the body.
+    pub fn head(&self) -> &ContentHead {
+        &self.head
+    }
+
+    /// The media type, such as `video/mp4`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.head.content_type.as_deref()
+    }
+
+    /// The announced length in bytes, if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.head.content_length
+    }
+
+    /// The service's request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.head.request_id.as_deref()
+    }
+
+    /// How many bytes arrived so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// How long the transport may wait for the next piece.
+    pub fn read_timeout(&self) -> Duration {
+        self.read_timeout
+    }
+
+    /// `len` more bytes arrived; an error when they run past the announced length.
+    pub fn handle_chunk(&mut self, len: usize) -> Result<(), Error> {
+        self.received = self.received.saturating_add(len as u64);
+        match self.head.content_length {
+            Some(expected) if self.received > expected => Err(TransportError::new(
+                TransportFailure::Reset,
+                format!("the body ran past its announced {expected} bytes"),
+            )
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The body ended: the byte count, or an error when it was cut short.
+    pub fn handle_end(&self) -> Result<u64, Error> {
+        self.head.check_complete(self.received)?;
+        Ok(self.received)
+    }
+}

@@ -1,0 +1,414 @@
+//! One logical call, from its first attempt to its final answer, as a state
+//! machine: the transport reports what happened, the exchange says what to
+//! do next. Every protocol decision of a call is made here and nowhere else.
+//!
+//! ```text
+//!                ┌──────────────── Wait(backoff) ◄──────────────────┐ retryable failure,
+//!                ▼                                                   │ retries left
+//!   new ──► Send { request, timeouts } ──► handle_head ─┬─ 3xx ─► Send (the next hop)
+//!                                                      ├─ 2xx download ─► Done(Ok(media head))
+//!                                                      └─ else ─► Read { timeout, max }
+//!                                                                  ├─ handle_chunk ─► Read …
+//!                                                                  └─ handle_end ─► Done | Wait
+//!   any step ──► handle_error(transport failure) ──► Wait | Done(Err)
+//! ```
+//!
+//! How to drive it, in the manner of quinn-proto's `Connection`:
+//! 1. call [`Exchange::next_action`] with the current [`Now`];
+//! 2. carry the [`Action`] out: send the request and wait for its head at
+//!    most `timeouts.head`; read one chunk of the body within `timeout`;
+//!    sleep; or return the result;
+//! 3. report the outcome with exactly one of [`Exchange::handle_head`],
+//!    [`Exchange::handle_chunk`], [`Exchange::handle_end`] or
+//!    [`Exchange::handle_error`] (nothing after a `Wait`), and go to 1.
+//!
+//! The exchange never reads the clock or a random source: [`Now`] carries
+//! the monotonic time, the wall clock (for a `Retry-After` date) and the
+//! jitter for backoff. So every path, timeouts included, is testable with
+//! no network and no sleeping.
+//!
+//! What it decides:
+//! - **redirects**: followed up to [`crate::redirect::MAX_REDIRECTS`] hops,
+//!   with credentials only within the origin (see [`crate::redirect`]);
+//! - **retries**: by [`RetryPolicy`], always with the same built request, so
+//!   a POST keeps its `Idempotency-Key` on every attempt;
+//! - **timeouts**: each attempt, redirects included, has
+//!   `request_timeout` (or the per-call timeout) to deliver its head and,
+//!   for JSON, its whole body; a body may never go silent for longer than
+//!   `read_timeout`. A download's body is bounded by the read timeout only
+//!   (see [`MediaBody`]), since its length is legitimately open;
+//! - **bodies**: a JSON body is read up to [`JSON_BODY_LIMIT`] (beyond it
+//!   the call fails, finally), an error body up to [`ERROR_BODY_LIMIT`]
+//!   (the rest is not worth reading);
+//! - **the answer**: a 2xx JSON body is decoded into the operation's output,
+//!   anything else becomes a typed [`Error`].
+
+mod media;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, Request, Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::error::{Error, TransportError, TransportFailure};
+use crate::ops::{DownloadContent, Operation};
+use crate::redirect;
+use crate::request::{Body, RequestOptions};
+use crate::response::{
+    ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large, parse_json_with_meta,
+};
+use crate::retry::{Decision, Outcome, RetryPolicy};
+
+pub use media::MediaBody;
+
+/// The outside world at one moment, as the transport observed it.
+#[derive(Debug, Clone, Copy)]
+pub struct Now {
+    /// Monotonic time, for deadlines and waits.
+    pub at: Instant,
+    /// Wall-clock time, only for reading a `Retry-After` HTTP date.
+    pub wall: SystemTime,
+    /// A random number in `[0, 1)`, for the jitter of a backoff.
+    pub jitter: f64,
+}
+
+impl Now {
+    /// The moment `at` (wall clock `wall`), with `jitter` for any backoff decided now.
+    pub fn new(at: Instant, wall: SystemTime, jitter: f64) -> Self {
+        Self { at, wall, jitter }
+    }
+}
+
+/// The time limits of one request the transport sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From sending to the end of the response head (connecting included).
+    pub head: Duration,
+    /// The longest silence between two reads of the body.
+    pub read: Duration,
+    /// The whole body, when it is bounded (JSON); `None` for a download.
+    pub body: Option<Duration>,
+}
+
+/// What the transport does next.
+#[derive(Debug)]
+#[must_use]
+pub enum Action<'a, T> {
+    /// Send `request` and hand its head to [`Exchange::handle_head`].
+    Send {
+        /// The request, exactly as built (its files are streamed from disk).
+        request: &'a Request<Body>,
+        /// The limits for this request.
+        timeouts: Timeouts,
+    },
+    /// Read the next piece of the body, at most `max` bytes, waiting at most
+    /// `timeout`; hand it to [`Exchange::handle_chunk`], or report the end
+    /// with [`Exchange::handle_end`].
+    Read {
+        /// How long this read may wait.
+        timeout: Duration,
+        /// The most bytes worth reading now (more are accepted, and judged).
+        max: usize,
+    },
+    /// Sleep this long, then ask again.
+    Wait(Duration),
+    /// The call is over. For a download, `Ok` carries the accepted head
+    /// and the body is the caller's to stream through [`MediaBody`].
+    Done(Result<ApiResponse<T>, Error>),
+}
+
+/// What a successful answer is made into.
+enum Expect<T> {
+    /// A JSON body, decoded by this function.
+    Json(fn(Response<Bytes>) -> Result<ApiResponse<T>, Error>),
+    /// A media body, left unread; the head is made into `T` by this function.
+    Media(fn(StatusCode, HeaderMap, Duration) -> ApiResponse<T>),
+}
+
+/// A body being collected, without copying when it arrives in one piece.
+#[derive(Debug, Default)]
+enum Collected {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn len(&self) -> usize {
+        match self {
+            Collected::Empty => 0,
+            Collected::One(b) => b.len(),
+            Collected::Many(b) => b.len(),
+        }
+    }
+
+    fn push(&mut self, chunk: Bytes) {
+        *self = match std::mem::take(self) {
+            Collected::Empty => Collected::One(chunk),
+            Collected::One(first) => {
+                let mut all = BytesMut::with_capacity(first.len() + chunk.len());
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                Collected::Many(all)
+            }
+            Collected::Many(mut all) => {
+                all.extend_from_slice(&chunk);
+                Collected::Many(all)
+            }
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Collected::Empty => Bytes::new(),
+            Collected::One(b) => b,
+            Collected::Many(b) => b.freeze(),
+        }
+    }
+}
+
+enum State<T> {
+    /// Send the current request once `not_before` has passed.
+    Ready { not_before: Option<Instant> },
+    /// Sent; waiting for the head or a failure.
+    Sent,
+    /// Reading a body: a success's (up to the JSON limit) or an error's (up to the error limit).
+    Reading { status: StatusCode, headers: HeaderMap, body: Collected },
+    /// The answer, until the transport takes it.
+    Finished(Option<Result<ApiResponse<T>, Error>>),
+}
+
+/// One call in flight. See the module documentation for how to drive it.
+pub struct Exchange<T> {
+    request: Request<Body>,
+    /// The request of the current hop, when a redirect replaced the original.
+    hop: Option<Request<Body>>,
+    hops: usize,
+    retries: u32,
+    policy: RetryPolicy,
+    call_timeout: Duration,
+    read_timeout: Duration,
+    /// When the current attempt must have its answer.
+    deadline: Option<Instant>,
+    expect: Expect<T>,
+    state: State<T>,
+}
+
+impl<T> std::fmt::Debug for Exchange<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            State::Ready { .. } => "ready",
+            State::Sent => "sent",
+            State::Reading { .. } => "reading",
+            State::Finished(_) => "finished",
+        };
+        f.debug_struct("Exchange")
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("state", &state)
+            .field("retries", &self.retries)
+            .field("hops", &self.hops)
+            .finish_non_exhaustive()
+    }
+}
+
+fn decode_json<O: Operation>(response: Response<Bytes>) -> Result<ApiResponse<O::Output>, Error> {
+    parse_json_with_meta(O::EXPECTED, response)
+}
+
+impl<T: DeserializeOwned> Exchange<T> {
+    /// Starts the call `op` makes. `random` supplies this call's
+    /// `Idempotency-Key` and multipart boundary unless `options` fixes them.
+    pub fn new<O: Operation<Output = T>>(
+        op: &O,
+        config: &Config,
+        options: &RequestOptions,
+        random: u128,
+    ) -> Result<Self, Error> {
+        let request = op.request(config, &options.with_random(random))?;
+        Ok(Self::start(request, config, options, Expect::Json(decode_json::<O>)))
+    }
+}
+
+impl Exchange<MediaBody> {
+    /// Starts a download: it ends with the accepted head, and the body is
+    /// streamed by the caller through the returned [`MediaBody`].
+    pub fn download(
+        op: &DownloadContent,
+        config: &Config,
+        options: &RequestOptions,
+        random: u128,
+    ) -> Result<Self, Error> {
+        let request = op.request(config, &options.with_random(random))?;
+        Ok(Self::start(request, config, options, Expect::Media(MediaBody::accept)))
+    }
+}
+
+impl<T> Exchange<T> {
+    fn start(request: Request<Body>, config: &Config, options: &RequestOptions, expect: Expect<T>) -> Self {
+        Self {
+            request,
+            hop: None,
+            hops: 0,
+            retries: 0,
+            policy: config.retry,
+            call_timeout: options.timeout.unwrap_or(config.request_timeout),
+            read_timeout: config.read_timeout,
+            deadline: None,
+            expect,
+            state: State::Ready { not_before: None },
+        }
+    }
+
+    /// The request as first built (before any redirect).
+    pub fn request(&self) -> &Request<Body> {
+        &self.request
+    }
+
+    /// How many retries were made so far.
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    fn remaining(&self, now: Instant) -> Duration {
+        self.deadline.map_or(self.call_timeout, |d| d.saturating_duration_since(now))
+    }
+
+    /// What to do at `now`.
+    pub fn next_action(&mut self, now: &Now) -> Action<'_, T> {
+        match &mut self.state {
+            State::Ready { not_before: Some(at) } if now.at < *at => Action::Wait(*at - now.at),
+            State::Ready { .. } => {
+                if self.deadline.is_none() {
+                    // A timeout too long to add is no deadline at all.
+                    self.deadline = now.at.checked_add(self.call_timeout);
+                }
+                let remaining = self.remaining(now.at);
+                let body = matches!(self.expect, Expect::Json(_)).then_some(remaining);
+                self.state = State::Sent;
+                let request = self.hop.as_ref().unwrap_or(&self.request);
+                Action::Send { request, timeouts: Timeouts { head: remaining, read: self.read_timeout, body } }
+            }
+            State::Sent => {
+                self.state = State::Finished(None);
+                Action::Done(Err(out_of_order("asked for the next action before reporting the response")))
+            }
+            State::Reading { status, body, .. } => {
+                let limit = if status.is_success() { JSON_BODY_LIMIT + 1 } else { ERROR_BODY_LIMIT };
+                let max = limit.saturating_sub(body.len()).max(1);
+                let timeout = self.read_timeout.min(self.remaining(now.at));
+                Action::Read { timeout, max }
+            }
+            State::Finished(result) => Action::Done(
+                result.take().unwrap_or_else(|| Err(out_of_order("asked for the next action after the call ended"))),
+            ),
+        }
+    }
+
+    /// The response head arrived.
+    pub fn handle_head(&mut self, status: StatusCode, headers: HeaderMap, now: &Now) {
+        if !matches!(self.state, State::Sent) {
+            return self.finish(Err(out_of_order("reported a response head that was not asked for")));
+        }
+        let current = self.hop.as_ref().unwrap_or(&self.request);
+        match redirect::next_request(current, status, &headers, self.hops) {
+            Err(e) => return self.handle_error(e, now),
+            Ok(Some(next)) => {
+                self.hop = Some(next);
+                self.hops += 1;
+                self.state = State::Ready { not_before: None };
+                return;
+            }
+            Ok(None) => {}
+        }
+        match &self.expect {
+            Expect::Media(accept) if status.is_success() => {
+                let accepted = accept(status, headers, self.read_timeout);
+                self.finish(Ok(accepted));
+            }
+            _ => self.state = State::Reading { status, headers, body: Collected::Empty },
+        }
+    }
+
+    /// A piece of the body arrived.
+    pub fn handle_chunk(&mut self, chunk: Bytes, now: &Now) {
+        let State::Reading { status, headers, body } = &mut self.state else {
+            return self.finish(Err(out_of_order("reported a body that was not asked for")));
+        };
+        if status.is_success() {
+            if body.len() + chunk.len() > JSON_BODY_LIMIT {
+                let error = body_too_large(*status, headers);
+                return self.finish(Err(error));
+            }
+            body.push(chunk);
+        } else {
+            let room = ERROR_BODY_LIMIT - body.len();
+            body.push(chunk.slice(..chunk.len().min(room)));
+            if body.len() >= ERROR_BODY_LIMIT {
+                // Only the start of an error body is quoted; the rest goes with the connection.
+                self.handle_end(now);
+            }
+        }
+    }
+
+    /// The body ended.
+    pub fn handle_end(&mut self, now: &Now) {
+        let State::Reading { status, headers, body } = std::mem::replace(&mut self.state, State::Finished(None)) else {
+            return self.finish(Err(out_of_order("reported the end of a body that was not asked for")));
+        };
+        if status.is_success() {
+            let decode = match &self.expect {
+                Expect::Json(decode) => *decode,
+                Expect::Media(_) => return self.finish(Err(out_of_order("read the body of an accepted download"))),
+            };
+            let mut response = Response::new(body.into_bytes());
+            *response.status_mut() = status;
+            *response.headers_mut() = headers;
+            return self.finish(decode(response));
+        }
+        let outcome = Outcome::Response { status, headers: &headers };
+        match self.policy.decide(self.retries, &outcome, now.jitter, now.wall) {
+            Decision::Retry { after } => self.retry(after, now),
+            Decision::Stop => {
+                let error = api_error_at(status, &headers, &body.into_bytes(), Some(now.wall));
+                self.finish(Err(error));
+            }
+        }
+    }
+
+    /// Sending, or reading the head or the body, failed (a timeout included).
+    pub fn handle_error(&mut self, error: TransportError, now: &Now) {
+        if let State::Finished(Some(_)) = self.state {
+            return;
+        }
+        match self.policy.decide(self.retries, &Outcome::Transport(error.failure), now.jitter, now.wall) {
+            Decision::Retry { after } => self.retry(after, now),
+            Decision::Stop => self.finish(Err(error.into())),
+        }
+    }
+
+    fn retry(&mut self, after: Duration, now: &Now) {
+        self.retries += 1;
+        self.hop = None;
+        self.hops = 0;
+        self.deadline = None;
+        self.state = State::Ready { not_before: now.at.checked_add(after) };
+    }
+
+    fn finish(&mut self, result: Result<ApiResponse<T>, Error>) {
+        self.state = State::Finished(Some(result));
+    }
+}
+
+/// The error for a transport that reports events the exchange did not ask for.
+fn out_of_order(what: &str) -> Error {
+    TransportError::new(TransportFailure::Other, format!("transport bug: {what}")).into()
+}
+
+/// The failure a transport reports when a step's timeout expired.
+pub fn timed_out(step: &'static str, after: Duration) -> TransportError {
+    TransportError::new(TransportFailure::Timeout, format!("no {step} within {after:.1?}"))
+}

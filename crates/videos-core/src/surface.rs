@@ -1,0 +1,281 @@
+//! The public surface of a transport crate, written once and expanded in
+//! both `videos-reqwest` (async) and `videos-blocking`.
+//!
+//! Why a macro and not a trait: the methods stay inherent (no trait to
+//! import before `client.videos().create(…)` compiles), the async ones are
+//! plain `async fn`s with no boxing and no `Send` puzzles, and each client's
+//! documentation shows its own signatures. The macro is given `async, await`
+//! or nothing, and expands where these names are in scope:
+//!
+//! - `Client`: a cheap-to-clone type with an `inner.config` field, and
+//!   `new(Config)`, `execute(&self, &op, &RequestOptions)` and
+//!   `download(&self, &DownloadContent, &RequestOptions)`;
+//! - `Download`: a type with a `media: MediaBody` field and a
+//!   `save(self, path, progress)` method;
+//! - `sleep(Duration)`.
+//!
+//! Everything it writes only strings core decisions together: the
+//! [`crate::Poller`] decides when to poll, the exchange inside `execute`
+//! decides everything about each call.
+
+/// Expands the `Videos` handle and the shared `Client` and `Download`
+/// methods of a transport crate; see the [module docs](crate::surface).
+#[macro_export]
+macro_rules! videos_surface {
+    ($($async:ident)?, $($await:ident)?) => {
+        impl Client {
+            /// A client configured from the environment: `OPENAI_API_KEY`,
+            /// `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
+            pub fn from_env() -> Result<Self, $crate::Error> {
+                Self::new($crate::Config::from_env()?)
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &$crate::Config {
+                &self.inner.config
+            }
+
+            /// The Videos API, with default per-call options.
+            pub fn videos(&self) -> Videos {
+                Videos { client: self.clone(), options: $crate::RequestOptions::default() }
+            }
+        }
+
+        impl Download {
+            /// The media type, such as `video/mp4`.
+            pub fn content_type(&self) -> Option<&str> {
+                self.media.content_type()
+            }
+
+            /// The announced length in bytes, if any.
+            pub fn content_length(&self) -> Option<u64> {
+                self.media.content_length()
+            }
+
+            /// The service's request id.
+            pub fn request_id(&self) -> Option<&str> {
+                self.media.request_id()
+            }
+        }
+
+        /// The Videos API on one client, with per-call options (extra headers
+        /// and query parameters, a timeout, an idempotency key) applied to
+        /// every call made through this handle. Cheap to clone.
+        #[derive(Clone, Debug)]
+        pub struct Videos {
+            client: Client,
+            options: $crate::RequestOptions,
+        }
+
+        impl Videos {
+            /// Replaces the per-call options.
+            pub fn with_options(mut self, options: $crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Adds a header to every call through this handle.
+            pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, $crate::Error> {
+                self.options = self.options.header(name, value)?;
+                Ok(self)
+            }
+
+            /// Adds a query parameter to every call through this handle.
+            pub fn with_query(mut self, key: &str, value: &str) -> Self {
+                self.options = self.options.query(key, value);
+                self
+            }
+
+            /// Sets the timeout of each call (each attempt of it) instead of the configured one.
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Uses `key` as the `Idempotency-Key` of POSTs instead of a fresh random one.
+            pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+
+            /// The per-call options of this handle.
+            pub fn options(&self) -> &$crate::RequestOptions {
+                &self.options
+            }
+
+            $($async)? fn run<O: $crate::Operation>(&self, op: &O) -> Result<O::Output, $crate::Error> {
+                Ok(self.client.execute(op, &self.options)$(.$await)??.value)
+            }
+
+            /// Starts a video-generation job.
+            pub $($async)? fn create(&self, params: $crate::CreateVideo) -> Result<$crate::types::Video, $crate::Error> {
+                self.run(&params)$(.$await)?
+            }
+
+            /// Starts a job and waits until it completes or fails.
+            pub $($async)? fn create_and_poll(
+                &self,
+                params: $crate::CreateVideo,
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                self.start_and_poll(&params, $crate::PollOptions::default(), |_| {})$(.$await)?
+            }
+
+            /// [`Videos::create_and_poll`] with polling options and an observer that sees every state.
+            pub $($async)? fn create_and_poll_with(
+                &self,
+                params: $crate::CreateVideo,
+                poll: $crate::PollOptions,
+                observer: impl FnMut(&$crate::types::Video),
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                self.start_and_poll(&params, poll, observer)$(.$await)?
+            }
+
+            /// Reads a job.
+            pub $($async)? fn retrieve(&self, video_id: &str) -> Result<$crate::types::Video, $crate::Error> {
+                self.run(&$crate::RetrieveVideo::new(video_id))$(.$await)?
+            }
+
+            /// Reads one page of jobs.
+            pub $($async)? fn list(
+                &self,
+                params: $crate::ListVideos,
+            ) -> Result<$crate::types::VideoList, $crate::Error> {
+                self.run(&params)$(.$await)?
+            }
+
+            /// Deletes a completed or failed job.
+            pub $($async)? fn delete(
+                &self,
+                video_id: &str,
+            ) -> Result<$crate::types::VideoDeleteResponse, $crate::Error> {
+                self.run(&$crate::DeleteVideo::new(video_id))$(.$await)?
+            }
+
+            /// Starts a remix of a completed job.
+            pub $($async)? fn remix(&self, video_id: &str, prompt: &str) -> Result<$crate::types::Video, $crate::Error> {
+                self.run(&$crate::RemixVideo::new(video_id, prompt))$(.$await)?
+            }
+
+            /// Starts a remix and waits for it.
+            pub $($async)? fn remix_and_poll(
+                &self,
+                video_id: &str,
+                prompt: &str,
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                let op = $crate::RemixVideo::new(video_id, prompt);
+                self.start_and_poll(&op, $crate::PollOptions::default(), |_| {})$(.$await)?
+            }
+
+            /// Starts an edit.
+            pub $($async)? fn edit(&self, params: $crate::EditVideo) -> Result<$crate::types::Video, $crate::Error> {
+                self.run(&params)$(.$await)?
+            }
+
+            /// Starts an edit and waits for it.
+            pub $($async)? fn edit_and_poll(
+                &self,
+                params: $crate::EditVideo,
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                self.start_and_poll(&params, $crate::PollOptions::default(), |_| {})$(.$await)?
+            }
+
+            /// Starts an extension.
+            pub $($async)? fn extend(&self, params: $crate::ExtendVideo) -> Result<$crate::types::Video, $crate::Error> {
+                self.run(&params)$(.$await)?
+            }
+
+            /// Starts an extension and waits for it.
+            pub $($async)? fn extend_and_poll(
+                &self,
+                params: $crate::ExtendVideo,
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                self.start_and_poll(&params, $crate::PollOptions::default(), |_| {})$(.$await)?
+            }
+
+            /// Starts any job-creating operation (create, remix, edit, extend) and waits for it.
+            pub $($async)? fn start_and_poll<O: $crate::Operation<Output = $crate::types::Video>>(
+                &self,
+                op: &O,
+                poll: $crate::PollOptions,
+                mut observer: impl FnMut(&$crate::types::Video),
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                let started = self.client.execute(op, &self.options)$(.$await)??;
+                observer(&started.value);
+                let now = ::std::time::Instant::now();
+                let poller = $crate::Poller::from_video(started.value, &started.headers, poll, now);
+                self.drive(poller, observer)$(.$await)?
+            }
+
+            /// Registers a character from a video file.
+            pub $($async)? fn create_character(
+                &self,
+                params: $crate::CreateCharacter,
+            ) -> Result<$crate::types::VideoCharacter, $crate::Error> {
+                self.run(&params)$(.$await)?
+            }
+
+            /// Reads a character.
+            pub $($async)? fn retrieve_character(
+                &self,
+                character_id: &str,
+            ) -> Result<$crate::types::VideoCharacter, $crate::Error> {
+                self.run(&$crate::RetrieveCharacter::new(character_id))$(.$await)?
+            }
+
+            /// Waits until a job completes or fails.
+            pub $($async)? fn poll(&self, video_id: &str) -> Result<$crate::types::Video, $crate::Error> {
+                self.poll_with(video_id, $crate::PollOptions::default(), |_| {})$(.$await)?
+            }
+
+            /// [`Videos::poll`] with options and an observer that sees every state.
+            pub $($async)? fn poll_with(
+                &self,
+                video_id: &str,
+                options: $crate::PollOptions,
+                observer: impl FnMut(&$crate::types::Video),
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                self.drive($crate::Poller::new(video_id, options), observer)$(.$await)?
+            }
+
+            $($async)? fn drive(
+                &self,
+                mut poller: $crate::Poller,
+                mut observer: impl FnMut(&$crate::types::Video),
+            ) -> Result<$crate::types::Video, $crate::Error> {
+                loop {
+                    match poller.next(::std::time::Instant::now()) {
+                        $crate::PollAction::Send(op) => {
+                            let fetched = self.client.execute(&op, &self.options)$(.$await)??;
+                            observer(&fetched.value);
+                            poller.handle_video(fetched.value, &fetched.headers, ::std::time::Instant::now());
+                        }
+                        $crate::PollAction::Wait(wait) => sleep(wait)$(.$await)?,
+                        $crate::PollAction::Done(video) => return Ok(*video),
+                        $crate::PollAction::TimedOut(timeout) => return Err(timeout.into()),
+                    }
+                }
+            }
+
+            /// Starts downloading a completed job's media; the body is streamed by
+            /// the returned [`Download`]. `variant` defaults to the MP4.
+            pub $($async)? fn download_content(
+                &self,
+                video_id: &str,
+                variant: Option<$crate::types::VideoContentVariant>,
+            ) -> Result<Download, $crate::Error> {
+                let op = $crate::DownloadContent { video_id: video_id.to_owned(), variant };
+                self.client.download(&op, &self.options)$(.$await)?
+            }
+
+            /// Downloads a completed job's media to `path`, atomically: see [`Download::save`].
+            pub $($async)? fn download_to(
+                &self,
+                video_id: &str,
+                variant: Option<$crate::types::VideoContentVariant>,
+                path: &::std::path::Path,
+            ) -> Result<u64, $crate::Error> {
+                self.download_content(video_id, variant)$(.$await)??.save(path, |_, _| {})$(.$await)?
+            }
+        }
+    };
+}
