@@ -16,6 +16,8 @@ pub enum Step {
     Close,
     /// Answer with these exact bytes, then close.
     Raw(Vec<u8>),
+    /// Wait this long, then take the step.
+    After(std::time::Duration, Box<Step>),
 }
 
 impl Step {
@@ -63,6 +65,13 @@ impl RawServer {
                 index += 1;
                 let head = read_request(&mut socket).await;
                 seen.lock().expect("lock").push(head);
+                let step = match step {
+                    Step::After(wait, step) => {
+                        tokio::time::sleep(wait).await;
+                        *step
+                    }
+                    step => step,
+                };
                 if let Step::Raw(bytes) = step {
                     let _ = socket.write_all(&bytes).await;
                     let _ = socket.flush().await;
