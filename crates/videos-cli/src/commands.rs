@@ -172,11 +172,7 @@ async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) 
     if !finish.wait && finish.output.is_none() {
         return output::video(&video, json);
     }
-    let video = if matches!(video.status, VideoStatus::Completed | VideoStatus::Failed) {
-        video
-    } else {
-        wait(videos, &video.id).await?
-    };
+    let video = if videos_core::poll::is_final(&video.status) { video } else { wait(videos, &video.id).await? };
     finish_downloaded(videos, video, finish.output.as_deref(), json).await
 }
 

@@ -1,9 +1,9 @@
-#![allow(missing_docs)] // criterion_group! generates undocumented items.
 //! Criterion benchmarks of the core's hot paths, each next to its floor.
 //!
 //! Run: `cargo bench -p videos-core --bench core`. The floor for parsing is
 //! `serde_json::from_slice::<IgnoredAny>` on the same bytes: the cost of
 //! merely walking the JSON. BENCHMARKS.md records the figures.
+#![allow(missing_docs)] // criterion_group! generates undocumented items.
 
 use std::hint::black_box;
 

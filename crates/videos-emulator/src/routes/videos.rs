@@ -270,8 +270,14 @@ pub(crate) async fn remix(
     state.start("POST /videos/remix", &headers, job)
 }
 
-/// What an edit or extension starts from: model, size, seconds and the prompts it was made of.
-type Source = (VideoModel, VideoSize, u32, Vec<(String, u32)>);
+/// What an edit or extension starts from.
+struct Source {
+    model: VideoModel,
+    size: VideoSize,
+    seconds: u32,
+    /// The prompts it was made of, each with its length in seconds.
+    segments: Vec<(String, u32)>,
+}
 
 /// The source of an edit or extension: a completed job by id, or an uploaded video.
 fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
@@ -284,7 +290,8 @@ fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
                 .filter(|id| !id.is_empty())
                 .ok_or_else(|| ApiError::invalid("video", "Invalid 'video': expected an object with an 'id'."))?;
             let (video, job) = state.completed_source(id, "video")?;
-            Ok((video.model, video.size, video.seconds.as_secs().unwrap_or(4), job.segments))
+            let seconds = video.seconds.as_secs().unwrap_or(4);
+            Ok(Source { model: video.model, size: video.size, seconds, segments: job.segments })
         }
         Some(FileOrObject::File(bytes)) => {
             let probe = render::probe(&bytes)
@@ -292,7 +299,7 @@ fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
             let seconds = u32::try_from(probe.duration_ms.div_ceil(1000)).unwrap_or(4).clamp(1, 60);
             let size = VideoSize::from_dimensions(u32::from(probe.width), u32::from(probe.height));
             let scene = format!("upload:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)));
-            Ok((VideoModel::Sora2, size, seconds, vec![(scene, seconds)]))
+            Ok(Source { model: VideoModel::Sora2, size, seconds, segments: vec![(scene, seconds)] })
         }
     }
 }
@@ -305,7 +312,7 @@ pub(crate) async fn edit(
 ) -> Result<Response, ApiError> {
     let form = Form::read(request).await?;
     let prompt = input::prompt(&form)?;
-    let (model, size, seconds, segments) = source(&state, &form)?;
+    let Source { model, size, seconds, segments } = source(&state, &form)?;
     let scene: String = segments.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join("\u{0}");
     let segments = vec![(format!("{scene}\u{0}edit:{prompt}"), seconds)];
     state.start("POST /videos/edits", &headers, NewJob { model, size, seconds, prompt, remixed_from: None, segments })
@@ -320,7 +327,7 @@ pub(crate) async fn extend(
     let form = Form::read(request).await?;
     let prompt = input::prompt(&form)?;
     let extra = input::extension_seconds(&form)?;
-    let (model, size, seconds, mut segments) = source(&state, &form)?;
+    let Source { model, size, seconds, mut segments } = source(&state, &form)?;
     segments.push((prompt.clone(), extra));
     let job = NewJob { model, size, seconds: seconds + extra, prompt, remixed_from: None, segments };
     state.start("POST /videos/extensions", &headers, job)
