@@ -106,3 +106,60 @@ fn hand_written_files_stay_small() {
     }
     assert!(long.is_empty(), "split these files (at most {MAX_LINES} lines each): {long:#?}");
 }
+
+/// The top-level modules each module of `src` names through `crate::`.
+fn module_imports(src: &Path) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    let files = rust_files().into_iter().filter(|p| p.starts_with(src));
+    for path in files {
+        let rel = path.strip_prefix(src).unwrap();
+        let first = rel.iter().next().unwrap().to_string_lossy().trim_end_matches(".rs").to_owned();
+        if first == "lib" || first == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let ident = |s: &str| s.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+        let deps = graph.entry(first.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let named: Vec<String> = match rest.strip_prefix('{') {
+                Some(group) => group[..group.find('}').unwrap_or(group.len())].split(',').map(ident).collect(),
+                None => vec![ident(rest)],
+            };
+            deps.extend(named.into_iter().filter(|n| !n.is_empty() && *n != first));
+        }
+    }
+    graph
+}
+
+#[test]
+fn no_module_imports_its_siblings_in_a_circle() {
+    for krate in ["videos-core", "videos-reqwest", "videos-blocking", "videos-emulator", "videos-cli"] {
+        let graph = module_imports(&workspace().join("crates").join(krate).join("src"));
+        // Depth-first search from every module; a path back to a module on the stack is a cycle.
+        fn visit(
+            node: &str,
+            graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+            stack: &mut Vec<String>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = stack.iter().position(|n| n == node) {
+                let mut cycle = stack[at..].to_vec();
+                cycle.push(node.to_owned());
+                return Some(cycle);
+            }
+            stack.push(node.to_owned());
+            for next in graph.get(node).into_iter().flatten() {
+                if let Some(cycle) = visit(next, graph, stack) {
+                    return Some(cycle);
+                }
+            }
+            stack.pop();
+            None
+        }
+        for module in graph.keys() {
+            let cycle = visit(module, &graph, &mut Vec::new());
+            assert!(cycle.is_none(), "{krate}: modules import each other in a circle: {}", cycle.unwrap().join(" -> "));
+        }
+    }
+}

@@ -77,7 +77,7 @@ impl Error {
     /// tells a caller whether trying again later is worth it.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => crate::retry::is_retryable_status(e.status),
+            Error::Api(e) => is_retryable_status(e.status),
             Error::Transport(e) => e.failure.is_retryable(),
             _ => false,
         }
@@ -200,6 +200,12 @@ impl ApiErrorKind {
             _ => Self::Other,
         }
     }
+}
+
+/// The statuses worth another try: timeouts, conflicts (a lock held by a
+/// concurrent request), rate limits and server failures.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
 /// An error answer from the service.

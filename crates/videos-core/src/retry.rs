@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 
 use crate::error::TransportFailure;
+pub use crate::error::is_retryable_status;
 use crate::response::retry_after;
 
 pub use crate::header::SHOULD_RETRY;
@@ -110,10 +111,4 @@ impl RetryPolicy {
         let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
         base.mul_f64(1.0 - 0.25 * jitter)
     }
-}
-
-/// The statuses worth another try: timeouts, conflicts (a lock held by a
-/// concurrent request), rate limits and server failures.
-pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
