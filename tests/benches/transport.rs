@@ -196,6 +196,13 @@ fn main() {
         });
         return;
     }
+    if args.iter().any(|a| a == "serve") {
+        // For tests/benches/compare_revisions.py: serve until stdin closes.
+        let server = runtime.block_on(BenchServer::start());
+        println!("{}", server.url);
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+        return;
+    }
     if !args.iter().any(|a| a == "--bench" || a == "quick") {
         // `cargo test` runs bench targets with no arguments: do nothing there.
         return;
