@@ -56,14 +56,15 @@ impl Client {
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
-        Ok(drive(&self.inner.agent, &self.inner.defaults, exchange)?.0)
+        let mut exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
+        drive(&self.inner.agent, &self.inner.defaults, &mut exchange, &mut None)
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
-        let (head, body) = drive(&self.inner.agent, &self.inner.defaults, exchange)?;
+        let mut exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
+        let mut body = None;
+        let head = drive(&self.inner.agent, &self.inner.defaults, &mut exchange, &mut body)?;
         Ok(Download::new(head.value, body))
     }
 }

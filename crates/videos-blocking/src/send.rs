@@ -14,8 +14,9 @@ use crate::body::to_ureq;
 /// The body of a response, read as the exchange asks.
 pub(crate) type BodyReader = ureq::BodyReader<'static>;
 
-/// The moment, as the exchange takes it.
-pub(crate) fn now() -> Now {
+/// The first moment of a call: the wall clock is read and the jitter drawn
+/// once; each later moment reads only the monotonic clock (`Now::later`).
+fn start() -> Now {
     Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
 }
 
@@ -71,27 +72,31 @@ fn run(
     agent.run(outgoing).map_err(transport)
 }
 
-/// Runs `exchange` to its end. For a download, the reader of the body still
-/// to be read comes back with the accepted head.
+/// Runs `exchange` to its end. For a download, `body` is left holding the
+/// reader of the body still to be read.
 pub(crate) fn drive<T>(
     agent: &ureq::Agent,
     defaults: &Timeouts,
-    mut exchange: Exchange<T>,
-) -> Result<(ApiResponse<T>, Option<BodyReader>), Error> {
-    let mut body: Option<BodyReader> = None;
+    exchange: &mut Exchange<T>,
+    body: &mut Option<BodyReader>,
+) -> Result<ApiResponse<T>, Error> {
     let mut buf = Vec::new();
+    let start = start();
+    let mut now = start;
     loop {
-        match exchange.next_action(&now()) {
+        match exchange.next_action(&now) {
             Action::Send { request, timeouts } => {
-                body = None;
-                match run(agent, defaults, request, &timeouts) {
+                *body = None;
+                let sent = run(agent, defaults, request, &timeouts);
+                now = start.later(Instant::now());
+                match sent {
                     Ok(response) => {
                         let (parts, rest) = response.into_parts();
                         // The exchange bounds every body; ureq's own default limit would cut videos.
-                        body = Some(rest.into_with_config().limit(u64::MAX).reader());
-                        exchange.handle_head(parts.status, parts.headers, &now());
+                        *body = Some(rest.into_with_config().limit(u64::MAX).reader());
+                        exchange.handle_head(parts.status, parts.headers, &now);
                     }
-                    Err(e) => exchange.handle_error(e, &now()),
+                    Err(e) => exchange.handle_error(e, &now),
                 }
             }
             Action::Read { max, .. } => {
@@ -103,17 +108,19 @@ pub(crate) fn drive<T>(
                     Some(reader) => reader.read(&mut buf[..want]).map_err(io_transport),
                     None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
                 };
+                now = start.later(Instant::now());
                 match read {
-                    Ok(0) => exchange.handle_end(&now()),
-                    Ok(n) => exchange.handle_chunk(Bytes::copy_from_slice(&buf[..n]), &now()),
-                    Err(e) => exchange.handle_error(e, &now()),
+                    Ok(0) => exchange.handle_end(&now),
+                    Ok(n) => exchange.handle_chunk(Bytes::copy_from_slice(&buf[..n]), &now),
+                    Err(e) => exchange.handle_error(e, &now),
                 }
             }
             Action::Wait(wait) => {
-                body = None;
+                *body = None;
                 std::thread::sleep(wait);
+                now = start.later(Instant::now());
             }
-            Action::Done(result) => return result.map(|answer| (answer, body)),
+            Action::Done(result) => return result,
         }
     }
 }

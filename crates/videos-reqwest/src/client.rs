@@ -50,14 +50,15 @@ impl Client {
         op: &O,
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
-        let exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
-        Ok(drive(&self.inner.http, exchange).await?.0)
+        let mut exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
+        drive(&self.inner.http, &mut exchange, &mut None).await
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub async fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
-        let (head, response) = drive(&self.inner.http, exchange).await?;
+        let mut exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
+        let mut response = None;
+        let head = drive(&self.inner.http, &mut exchange, &mut response).await?;
         Ok(Download::new(head.value, response))
     }
 }

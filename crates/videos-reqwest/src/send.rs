@@ -10,8 +10,9 @@ use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TransportErro
 
 use crate::body::to_reqwest;
 
-/// The moment, as the exchange takes it.
-pub(crate) fn now() -> Now {
+/// The first moment of a call: the wall clock is read and the jitter drawn
+/// once; each later moment reads only the monotonic clock (`Now::later`).
+fn start() -> Now {
     Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
 }
 
@@ -44,32 +45,35 @@ fn outgoing(request: &Request<Body>) -> Result<reqwest::Request, TransportError>
     Ok(outgoing)
 }
 
-/// Runs `exchange` to its end. For a download, the response whose body is
-/// still to be read comes back with the accepted head.
+/// Runs `exchange` to its end. For a download, `response` is left holding
+/// the response whose body is still to be read.
 pub(crate) async fn drive<T>(
     http: &reqwest::Client,
-    mut exchange: Exchange<T>,
-) -> Result<(ApiResponse<T>, Option<reqwest::Response>), Error> {
-    let mut response: Option<reqwest::Response> = None;
+    exchange: &mut Exchange<T>,
+    response: &mut Option<reqwest::Response>,
+) -> Result<ApiResponse<T>, Error> {
+    let start = start();
+    let mut now = start;
     loop {
-        match exchange.next_action(&now()) {
+        match exchange.next_action(&now) {
             Action::Send { request, timeouts } => {
-                response = None;
+                *response = None;
                 let sent = match outgoing(request) {
                     Ok(request) => tokio::time::timeout(timeouts.head, http.execute(request))
                         .await
                         .map(|result| result.map_err(transport)),
                     Err(e) => Ok(Err(e)),
                 };
+                now = start.later(Instant::now());
                 match sent {
                     Ok(Ok(mut head)) => {
                         let headers = std::mem::take(head.headers_mut());
                         let status = head.status();
-                        response = Some(head);
-                        exchange.handle_head(status, headers, &now());
+                        *response = Some(head);
+                        exchange.handle_head(status, headers, &now);
                     }
-                    Ok(Err(e)) => exchange.handle_error(e, &now()),
-                    Err(_) => exchange.handle_error(timed_out("response", timeouts.head), &now()),
+                    Ok(Err(e)) => exchange.handle_error(e, &now),
+                    Err(_) => exchange.handle_error(timed_out("response", timeouts.head), &now),
                 }
             }
             Action::Read { timeout, .. } => {
@@ -77,17 +81,19 @@ pub(crate) async fn drive<T>(
                     Some(body) => read_chunk(body, timeout).await,
                     None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
                 };
+                now = start.later(Instant::now());
                 match read {
-                    Ok(Some(chunk)) => exchange.handle_chunk(chunk, &now()),
-                    Ok(None) => exchange.handle_end(&now()),
-                    Err(e) => exchange.handle_error(e, &now()),
+                    Ok(Some(chunk)) => exchange.handle_chunk(chunk, &now),
+                    Ok(None) => exchange.handle_end(&now),
+                    Err(e) => exchange.handle_error(e, &now),
                 }
             }
             Action::Wait(wait) => {
-                response = None;
+                *response = None;
                 tokio::time::sleep(wait).await;
+                now = start.later(Instant::now());
             }
-            Action::Done(result) => return result.map(|answer| (answer, response)),
+            Action::Done(result) => return result,
         }
     }
 }

@@ -24,7 +24,8 @@
 //!
 //! The exchange never reads the clock or a random source: [`Now`] carries
 //! the monotonic time, the wall clock (for a `Retry-After` date) and the
-//! jitter for backoff. So every path, timeouts included, is testable with
+//! jitter for backoff ([`Now::later`] moves a moment on without another
+//! read of the wall clock). So every path, timeouts included, is testable with
 //! no network and no sleeping.
 //!
 //! What it decides:
@@ -78,6 +79,14 @@ impl Now {
     /// The moment `at` (wall clock `wall`), with `jitter` for any backoff decided now.
     pub fn new(at: Instant, wall: SystemTime, jitter: f64) -> Self {
         Self { at, wall, jitter }
+    }
+
+    /// This moment moved on to `at`, the wall clock with it: a transport reads
+    /// the wall clock and draws the jitter once per call, and only the
+    /// monotonic clock after each step.
+    pub fn later(&self, at: Instant) -> Self {
+        let elapsed = at.saturating_duration_since(self.at);
+        Self { at, wall: self.wall.checked_add(elapsed).unwrap_or(self.wall), jitter: self.jitter }
     }
 }
 
@@ -170,22 +179,23 @@ impl Collected {
     }
 }
 
-enum State<T> {
+enum State {
     /// Send the current request once `not_before` has passed.
     Ready { not_before: Option<Instant> },
     /// Sent; waiting for the head or a failure.
     Sent,
     /// Reading a body: a success's (up to the JSON limit) or an error's (up to the error limit).
     Reading { status: StatusCode, headers: HeaderMap, body: Collected },
-    /// The answer, until the transport takes it.
-    Finished(Option<Result<ApiResponse<T>, Error>>),
+    /// The call is over; its answer waits in `Exchange::result` until taken.
+    Finished,
 }
 
 /// One call in flight. See the module documentation for how to drive it.
 pub struct Exchange<T> {
     request: Request<Body>,
-    /// The request of the current hop, when a redirect replaced the original.
-    hop: Option<Request<Body>>,
+    /// The request of the current hop, when a redirect replaced the original
+    /// (boxed: rare, and the exchange is moved around by async transports).
+    hop: Option<Box<Request<Body>>>,
     hops: usize,
     retries: u32,
     policy: RetryPolicy,
@@ -194,7 +204,9 @@ pub struct Exchange<T> {
     /// When the current attempt must have its answer.
     deadline: Option<Instant>,
     expect: Expect<T>,
-    state: State<T>,
+    state: State,
+    /// The answer, kept apart from the state so that moving between states copies little.
+    result: Option<Result<ApiResponse<T>, Error>>,
 }
 
 impl<T> std::fmt::Debug for Exchange<T> {
@@ -203,7 +215,7 @@ impl<T> std::fmt::Debug for Exchange<T> {
             State::Ready { .. } => "ready",
             State::Sent => "sent",
             State::Reading { .. } => "reading",
-            State::Finished(_) => "finished",
+            State::Finished => "finished",
         };
         f.debug_struct("Exchange")
             .field("method", self.request.method())
@@ -260,6 +272,7 @@ impl<T> Exchange<T> {
             deadline: None,
             expect,
             state: State::Ready { not_before: None },
+            result: None,
         }
     }
 
@@ -289,11 +302,11 @@ impl<T> Exchange<T> {
                 let remaining = self.remaining(now.at);
                 let body = matches!(self.expect, Expect::Json(_)).then_some(remaining);
                 self.state = State::Sent;
-                let request = self.hop.as_ref().unwrap_or(&self.request);
+                let request = self.hop.as_deref().unwrap_or(&self.request);
                 Action::Send { request, timeouts: Timeouts { head: remaining, read: self.read_timeout, body } }
             }
             State::Sent => {
-                self.state = State::Finished(None);
+                self.state = State::Finished;
                 Action::Done(Err(out_of_order("asked for the next action before reporting the response")))
             }
             State::Reading { status, body, .. } => {
@@ -302,8 +315,10 @@ impl<T> Exchange<T> {
                 let timeout = self.read_timeout.min(self.remaining(now.at));
                 Action::Read { timeout, max }
             }
-            State::Finished(result) => Action::Done(
-                result.take().unwrap_or_else(|| Err(out_of_order("asked for the next action after the call ended"))),
+            State::Finished => Action::Done(
+                self.result
+                    .take()
+                    .unwrap_or_else(|| Err(out_of_order("asked for the next action after the call ended"))),
             ),
         }
     }
@@ -313,11 +328,11 @@ impl<T> Exchange<T> {
         if !matches!(self.state, State::Sent) {
             return self.finish(Err(out_of_order("reported a response head that was not asked for")));
         }
-        let current = self.hop.as_ref().unwrap_or(&self.request);
+        let current = self.hop.as_deref().unwrap_or(&self.request);
         match redirect::next_request(current, status, &headers, self.hops) {
             Err(e) => return self.handle_error(e, now),
             Ok(Some(next)) => {
-                self.hop = Some(next);
+                self.hop = Some(Box::new(next));
                 self.hops += 1;
                 self.state = State::Ready { not_before: None };
                 return;
@@ -356,7 +371,7 @@ impl<T> Exchange<T> {
 
     /// The body ended.
     pub fn handle_end(&mut self, now: &Now) {
-        let State::Reading { status, headers, body } = std::mem::replace(&mut self.state, State::Finished(None)) else {
+        let State::Reading { status, headers, body } = std::mem::replace(&mut self.state, State::Finished) else {
             return self.finish(Err(out_of_order("reported the end of a body that was not asked for")));
         };
         if status.is_success() {
@@ -381,7 +396,7 @@ impl<T> Exchange<T> {
 
     /// Sending, or reading the head or the body, failed (a timeout included).
     pub fn handle_error(&mut self, error: TransportError, now: &Now) {
-        if let State::Finished(Some(_)) = self.state {
+        if self.result.is_some() {
             return;
         }
         match self.policy.decide(self.retries, &Outcome::Transport(error.failure), now.jitter, now.wall) {
@@ -399,7 +414,8 @@ impl<T> Exchange<T> {
     }
 
     fn finish(&mut self, result: Result<ApiResponse<T>, Error>) {
-        self.state = State::Finished(Some(result));
+        self.state = State::Finished;
+        self.result = Some(result);
     }
 }
 
