@@ -59,6 +59,12 @@ pub(crate) async fn drive<T>(
             Action::Send { request, timeouts } => {
                 *response = None;
                 let sent = match outgoing(request) {
+                    // A bounded body (JSON) is timed by reqwest itself, head and body together,
+                    // with one timer; a download's head alone by a timer of ours.
+                    Ok(mut request) if timeouts.body.is_some() => {
+                        *request.timeout_mut() = timeouts.body;
+                        Ok(http.execute(request).await.map_err(transport))
+                    }
                     Ok(request) => tokio::time::timeout(timeouts.head, http.execute(request))
                         .await
                         .map(|result| result.map_err(transport)),
