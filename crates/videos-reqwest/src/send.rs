@@ -2,6 +2,9 @@
 //! request, read a chunk, sleep, each within the timeout the exchange gives.
 //! It makes no decision of its own; see [`videos_core::exchange`].
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::{Duration, Instant, SystemTime};
 
 use http::Request;
@@ -65,9 +68,10 @@ pub(crate) async fn drive<T>(
                         *request.timeout_mut() = timeouts.body;
                         Ok(http.execute(request).await.map_err(transport))
                     }
-                    Ok(request) => tokio::time::timeout(timeouts.head, http.execute(request))
+                    Ok(request) => within(timeouts.head, http.execute(request))
                         .await
-                        .map(|result| result.map_err(transport)),
+                        .map(|result| result.map_err(transport))
+                        .ok_or(()),
                     Err(e) => Ok(Err(e)),
                 };
                 now = start.later(Instant::now());
@@ -104,13 +108,30 @@ pub(crate) async fn drive<T>(
     }
 }
 
+/// `future`'s output, or `None` when it takes longer than `timeout`. Unlike
+/// `tokio::time::timeout`, the timer is made only if the future is not ready
+/// at once: a chunk already buffered costs no timer, and making one touches
+/// the runtime's shared handle, which 64 concurrent calls felt.
+async fn within<F: Future>(timeout: Duration, future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
 /// The next chunk of `response`, waiting at most `timeout`.
 pub(crate) async fn read_chunk(
     response: &mut reqwest::Response,
     timeout: Duration,
 ) -> Result<Option<bytes::Bytes>, TransportError> {
-    match tokio::time::timeout(timeout, response.chunk()).await {
-        Ok(read) => read.map_err(transport),
-        Err(_) => Err(timed_out("body data", timeout)),
+    match within(timeout, response.chunk()).await {
+        Some(read) => read.map_err(transport),
+        None => Err(timed_out("body data", timeout)),
     }
 }
