@@ -18,6 +18,8 @@ pub enum Step {
     Raw(Vec<u8>),
     /// Wait this long, then take the step.
     After(std::time::Duration, Box<Step>),
+    /// Send these bytes, then hold the connection open, silent, this long.
+    Stall(Vec<u8>, std::time::Duration),
 }
 
 impl Step {
@@ -72,9 +74,17 @@ impl RawServer {
                     }
                     step => step,
                 };
-                if let Step::Raw(bytes) = step {
-                    let _ = socket.write_all(&bytes).await;
-                    let _ = socket.flush().await;
+                match step {
+                    Step::Raw(bytes) => {
+                        let _ = socket.write_all(&bytes).await;
+                        let _ = socket.flush().await;
+                    }
+                    Step::Stall(bytes, silence) => {
+                        let _ = socket.write_all(&bytes).await;
+                        let _ = socket.flush().await;
+                        tokio::time::sleep(silence).await;
+                    }
+                    _ => {}
                 }
                 let _ = socket.shutdown().await;
             }

@@ -310,3 +310,35 @@ async fn one_deadline_covers_a_whole_redirect_chain_on_both_clients() {
     }
     assert_eq!(seen[0], seen[1]);
 }
+
+#[tokio::test]
+async fn a_body_that_goes_silent_ends_at_the_read_timeout_on_both_clients() {
+    // Head and half the body, then silence: the idle timeout between reads
+    // ends the call long before the 5 s request timeout. Downloads alike.
+    let body = video("v");
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+    let mut partial = head.into_bytes();
+    partial.extend_from_slice(&body[..body.len() / 2]);
+    let silent = Duration::from_secs(3);
+    let mut seen = Vec::new();
+    for i in 0..2 {
+        let server = RawServer::start(vec![Step::Stall(partial.clone(), silent)]).await;
+        let quick = config(&server.url).with_read_timeout(Duration::from_millis(300)).with_retry(RetryPolicy::none());
+        let t = both(&quick)[i].clone();
+        let started = std::time::Instant::now();
+        let result = t.retrieve("v").await;
+        assert!(matches!(&result, Err(e) if e.is_timeout()), "{}: {result:?}", t.name());
+        assert!(started.elapsed() < Duration::from_secs(2), "{}: {:?}", t.name(), started.elapsed());
+        seen.push(outcome(&result));
+
+        let mut media = b"HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 100000\r\n\r\n".to_vec();
+        media.extend_from_slice(&[1u8; 1000]);
+        let server = RawServer::start(vec![Step::Stall(media, silent)]).await;
+        let t = both(&config(&server.url).with_read_timeout(Duration::from_millis(300)))[i].clone();
+        let started = std::time::Instant::now();
+        let result = t.download_bytes("v", None).await.map(|(_, bytes)| bytes.len());
+        assert!(matches!(&result, Err(e) if e.is_timeout()), "{}: {result:?}", t.name());
+        assert!(started.elapsed() < Duration::from_secs(2), "{}: {:?}", t.name(), started.elapsed());
+    }
+    assert_eq!(seen[0], seen[1]);
+}

@@ -22,7 +22,11 @@ fn start() -> Now {
 
 /// ureq's error as the core's.
 pub(crate) fn transport(error: ureq::Error) -> TransportError {
-    let failure = match &error {
+    TransportError::new(classify(&error), error)
+}
+
+fn classify(error: &ureq::Error) -> TransportFailure {
+    match error {
         ureq::Error::Timeout(_) => TransportFailure::Timeout,
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportFailure::Connect,
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => TransportFailure::Connect,
@@ -30,16 +34,17 @@ pub(crate) fn transport(error: ureq::Error) -> TransportError {
         ureq::Error::Io(_) | ureq::Error::Protocol(_) | ureq::Error::BodyStalled => TransportFailure::Reset,
         ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => TransportFailure::Redirect,
         _ => TransportFailure::Other,
-    };
-    TransportError::new(failure, error)
+    }
 }
 
 /// A failed body read as the core's error. ureq reports its own failures
 /// inside the body reader as io errors wrapping a `ureq::Error`.
 pub(crate) fn io_transport(error: std::io::Error) -> TransportError {
-    let failure = match error.kind() {
-        std::io::ErrorKind::TimedOut => TransportFailure::Timeout,
-        _ => TransportFailure::Reset,
+    let inner = error.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>());
+    let failure = match (inner, error.kind()) {
+        (Some(inner), _) => classify(inner),
+        (None, std::io::ErrorKind::TimedOut) => TransportFailure::Timeout,
+        (None, _) => TransportFailure::Reset,
     };
     TransportError::new(failure, error)
 }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use videos_core::{Error, FileError, MediaBody, PartialFile, TransportError, TransportFailure};
 
-use crate::send::read_chunk;
+use crate::send::{Timer, read_chunk};
 
 /// A download whose head arrived and whose body is still to be read.
 /// Nothing is buffered beyond one network chunk.
@@ -15,11 +15,12 @@ use crate::send::read_chunk;
 pub struct Download {
     pub(crate) media: MediaBody,
     response: Option<reqwest::Response>,
+    timer: Timer,
 }
 
 impl Download {
     pub(crate) fn new(media: MediaBody, response: Option<reqwest::Response>) -> Self {
-        Self { media, response }
+        Self { media, response, timer: Timer::default() }
     }
 
     /// The next piece of the body; `None` at the end, once the core has
@@ -28,7 +29,8 @@ impl Download {
         let Some(response) = self.response.as_mut() else {
             return Err(TransportError::new(TransportFailure::Other, "the body was already read").into());
         };
-        match read_chunk(response, self.media.read_timeout()).await? {
+        let now = std::time::Instant::now();
+        match read_chunk(&mut self.timer, now, response, self.media.read_timeout()).await? {
             Some(chunk) => {
                 self.media.handle_chunk(chunk.len())?;
                 Ok(Some(chunk))

@@ -57,38 +57,36 @@ pub(crate) async fn drive<T>(
 ) -> Result<ApiResponse<T>, Error> {
     let start = start();
     let mut now = start;
+    let mut timer = Timer::default();
     loop {
         match exchange.next_action(&now) {
             Action::Send { request, timeouts } => {
                 *response = None;
+                // Armed at the earliest moment any later step of this request could time out,
+                // so the steps after it only ever push the timer back.
+                let deadline = now.at + timeouts.head;
+                let earliest = now.at + timeouts.head.min(timeouts.read);
                 let sent = match outgoing(request) {
-                    // A bounded body (JSON) is timed by reqwest itself, head and body together,
-                    // with one timer; a download's head alone by a timer of ours.
-                    Ok(mut request) if timeouts.body.is_some() => {
-                        *request.timeout_mut() = timeouts.body;
-                        Ok(http.execute(request).await.map_err(transport))
+                    Ok(request) => {
+                        timer.run(deadline, earliest, http.execute(request)).await.map(|r| r.map_err(transport))
                     }
-                    Ok(request) => within(timeouts.head, http.execute(request))
-                        .await
-                        .map(|result| result.map_err(transport))
-                        .ok_or(()),
-                    Err(e) => Ok(Err(e)),
+                    Err(e) => Some(Err(e)),
                 };
                 now = start.later(Instant::now());
                 match sent {
-                    Ok(Ok(mut head)) => {
+                    Some(Ok(mut head)) => {
                         let headers = std::mem::take(head.headers_mut());
                         let status = head.status();
                         *response = Some(head);
                         exchange.handle_head(status, headers, &now);
                     }
-                    Ok(Err(e)) => exchange.handle_error(e, &now),
-                    Err(_) => exchange.handle_error(timed_out("response", timeouts.head), &now),
+                    Some(Err(e)) => exchange.handle_error(e, &now),
+                    None => exchange.handle_error(timed_out("response", timeouts.head), &now),
                 }
             }
             Action::Read { timeout, .. } => {
                 let read = match response.as_mut() {
-                    Some(body) => read_chunk(body, timeout).await,
+                    Some(body) => read_chunk(&mut timer, now.at, body, timeout).await,
                     None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
                 };
                 now = start.later(Instant::now());
@@ -108,29 +106,54 @@ pub(crate) async fn drive<T>(
     }
 }
 
-/// `future`'s output, or `None` when it takes longer than `timeout`. Unlike
-/// `tokio::time::timeout`, the timer is made only if the future is not ready
-/// at once: a chunk already buffered costs no timer, and making one touches
-/// the runtime's shared handle, which 64 concurrent calls felt.
-async fn within<F: Future>(timeout: Duration, future: F) -> Option<F::Output> {
-    let mut future = std::pin::pin!(future);
-    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
-            return Poll::Ready(Some(output));
-        }
-        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        timer.as_mut().poll(cx).map(|()| None)
-    })
-    .await
+/// One timer for a whole call, however many steps it times: it is armed the
+/// first time a step has to wait, and a step whose deadline is later only
+/// re-arms it when it fires early. A fresh `tokio::time::timeout` per step
+/// would register and remove a timer for every chunk, each a trip through
+/// the runtime's shared timer wheel, which 64 concurrent calls felt.
+#[derive(Debug, Default)]
+pub(crate) struct Timer {
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
-/// The next chunk of `response`, waiting at most `timeout`.
+impl Timer {
+    /// `future`'s output, or `None` when `deadline` passes first. `arm_at`
+    /// (no later than `deadline`) is where a new timer is set.
+    pub(crate) async fn run<F: Future>(&mut self, deadline: Instant, arm_at: Instant, future: F) -> Option<F::Output> {
+        let mut future = std::pin::pin!(future);
+        let deadline = tokio::time::Instant::from_std(deadline);
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                return Poll::Ready(Some(output));
+            }
+            let sleep = self
+                .sleep
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(tokio::time::Instant::from_std(arm_at))));
+            if sleep.deadline() > deadline {
+                sleep.as_mut().reset(deadline);
+            }
+            loop {
+                match sleep.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) if tokio::time::Instant::now() >= deadline => return Poll::Ready(None),
+                    // Fired for an earlier step's deadline: this step has longer.
+                    Poll::Ready(()) => sleep.as_mut().reset(deadline),
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// The next chunk of `response`, waiting at most `timeout` from `now`.
 pub(crate) async fn read_chunk(
+    timer: &mut Timer,
+    now: Instant,
     response: &mut reqwest::Response,
     timeout: Duration,
 ) -> Result<Option<bytes::Bytes>, TransportError> {
-    match within(timeout, response.chunk()).await {
+    let deadline = now + timeout;
+    match timer.run(deadline, deadline, response.chunk()).await {
         Some(read) => read.map_err(transport),
         None => Err(timed_out("body data", timeout)),
     }
