@@ -342,3 +342,61 @@ async fn a_body_that_goes_silent_ends_at_the_read_timeout_on_both_clients() {
     }
     assert_eq!(seen[0], seen[1]);
 }
+
+#[tokio::test]
+async fn cursors_that_cycle_end_list_all_with_an_error_on_both_clients() {
+    // a, b, a, b, …: before, list_all followed this forever.
+    let page = |id: &str| {
+        let body = serde_json::json!({"object": "list", "data": [video_json(id, "completed", 100)], "first_id": id, "last_id": id, "has_more": true});
+        Step::respond(200, "application/json", &serde_json::to_vec(&body).unwrap())
+    };
+    let script: Vec<Step> = (0..40).map(|i| page(if i % 2 == 0 { "a" } else { "b" })).collect();
+    let runs =
+        converse(&[script], |c| c, |t| async move { t.list_all(ListVideos::new()).await.map(|all| all.len()) }).await;
+    assert_eq!(runs[0].0[0].len(), 3, "stops at the first cursor that comes back");
+    assert!(runs[0].1.contains("the listing stopped after 3 pages"), "{}", runs[0].1);
+}
+
+/// A small MP4 in its top-level boxes: ftyp, mdat, moov.
+fn tiny_mp4() -> Vec<u8> {
+    let mut out = vec![0, 0, 0, 16];
+    out.extend_from_slice(b"ftypisom\0\0\0\0");
+    out.extend_from_slice(&(8u32 + 4000).to_be_bytes());
+    out.extend_from_slice(b"mdat");
+    out.extend_from_slice(&[9; 4000]);
+    out.extend_from_slice(&[0, 0, 0, 8]);
+    out.extend_from_slice(b"moov");
+    out
+}
+
+#[tokio::test]
+async fn without_a_content_length_only_a_structurally_whole_download_is_saved() {
+    // Before, a body without Content-Length that the server cut short was
+    // committed to the target as a success.
+    let unframed = |body: &[u8]| {
+        let mut out = b"HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\nconnection: close\r\n\r\n".to_vec();
+        out.extend_from_slice(body);
+        Step::Raw(out)
+    };
+    let whole = tiny_mp4();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..2 {
+        let target = dir.path().join(format!("clip-{i}.mp4"));
+        std::fs::write(&target, b"the previous clip").unwrap();
+        let server = RawServer::start(vec![unframed(&whole[..2000])]).await;
+        let t = both(&config(&server.url).with_retry(RetryPolicy::none()))[i].clone();
+        let err = t.download_to("v", None, &target).await.unwrap_err();
+        assert!(
+            err.to_string().contains("closed") || format!("{err:?}").contains("cut short"),
+            "{}: {err:?}",
+            t.name()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"the previous clip", "{}: target untouched", t.name());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), i + 1, "{}: no temporary file left", t.name());
+
+        let server = RawServer::start(vec![unframed(&whole)]).await;
+        let t = both(&config(&server.url))[i].clone();
+        assert_eq!(t.download_to("v", None, &target).await.unwrap(), whole.len() as u64, "{}", t.name());
+        assert_eq!(std::fs::read(&target).unwrap(), whole);
+    }
+}

@@ -143,7 +143,8 @@ async fn list_all_walks_three_pages() {
 }
 
 #[tokio::test]
-async fn list_all_stops_on_an_empty_page() {
+async fn list_all_ends_with_an_error_on_an_empty_page_that_claims_more() {
+    // A page that claims more but gives no cursor cannot be walked on: a typed error, not a silent stop.
     for i in 0..2 {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
@@ -159,7 +160,8 @@ async fn list_all_stops_on_an_empty_page() {
             .mount(&server)
             .await;
         let t = both(&config(&server.uri()))[i].clone();
-        assert_eq!(t.list_all(ListVideos::new()).await.unwrap().len(), 1, "{}", t.name());
+        let err = t.list_all(ListVideos::new()).await.unwrap_err();
+        assert!(matches!(&err, videos_core::Error::Pagination(e) if e.pages == 2), "{}: {err:?}", t.name());
         assert_eq!(server.received_requests().await.unwrap().len(), 2);
     }
 }

@@ -36,7 +36,7 @@ impl Download {
         };
         let n = body.read(buf).map_err(io_transport)?;
         if n > 0 {
-            self.media.handle_chunk(n)?;
+            self.media.handle_chunk(&buf[..n])?;
         } else if !buf.is_empty() {
             self.body = None;
             self.media.handle_end()?;

@@ -41,6 +41,7 @@ impl Iterator for ListAll {
                         return Some(Err(e));
                     }
                 },
+                WalkStep::Fail(e) => return Some(Err(e)),
                 WalkStep::End => return None,
             }
         }

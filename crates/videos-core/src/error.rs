@@ -33,6 +33,9 @@ pub enum Error {
     PollTimeout(Box<PollTimeout>),
     /// Reading an upload or writing a download failed.
     File(Box<FileError>),
+    /// A listing was paged in a way that cannot end (a cursor came back, or a
+    /// page claimed more without saying where to go on).
+    Pagination(Box<PaginationError>),
 }
 
 impl Error {
@@ -102,6 +105,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => e.fmt(f),
             Error::PollTimeout(e) => e.fmt(f),
             Error::File(e) => e.fmt(f),
+            Error::Pagination(e) => e.fmt(f),
         }
     }
 }
@@ -115,6 +119,7 @@ impl std::error::Error for Error {
             Error::Transport(e) => e.source(),
             Error::PollTimeout(e) => e.source(),
             Error::File(e) => e.source(),
+            Error::Pagination(e) => e.source(),
         }
     }
 }
@@ -134,7 +139,8 @@ from_variant!(
     Decode(DecodeError),
     Transport(TransportError),
     PollTimeout(PollTimeout),
-    File(FileError)
+    File(FileError),
+    Pagination(PaginationError)
 );
 
 /// Input rejected before any I/O, naming the field at fault.
@@ -380,6 +386,30 @@ impl fmt::Display for PollTimeout {
 }
 
 impl std::error::Error for PollTimeout {}
+
+/// A listing that cannot be walked to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaginationError {
+    /// How many pages were read.
+    pub pages: usize,
+    /// The cursor at fault, when there is one.
+    pub cursor: Option<String>,
+    /// Why the walk stopped.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the listing stopped after {} pages: {}", self.pages, self.reason)?;
+        if let Some(cursor) = &self.cursor {
+            write!(f, " (cursor {cursor:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PaginationError {}
 
 /// A local file could not be read or written.
 #[derive(Debug)]

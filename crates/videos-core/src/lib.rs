@@ -60,7 +60,8 @@ pub mod surface;
 
 pub use config::{ApiKey, Config};
 pub use error::{
-    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PollTimeout, TransportError, TransportFailure,
+    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PaginationError, PollTimeout, TransportError,
+    TransportFailure,
 };
 pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
 pub use ops::{

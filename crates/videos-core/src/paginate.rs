@@ -3,13 +3,15 @@
 //! [`Pager::next_request`] gives the next page's request (or `None` when
 //! done); the transport sends it and hands the page to [`Pager::handle_page`].
 //! The cursor is the page's `last_id` (or its last item's id). The walk
-//! ends when `has_more` is false, on an empty page, or if the service hands
-//! back a cursor it already gave, so a misbehaving server cannot loop it.
+//! ends when `has_more` is false. A server that hands back a cursor it
+//! already gave (`a`, `b`, `a`, …), or claims more without giving a cursor,
+//! ends it with [`PaginationError`], so no server can loop it forever.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use videos_types::{Video, VideoList};
 
+use crate::error::{Error, PaginationError};
 use crate::ops::ListVideos;
 
 /// The pagination state machine.
@@ -17,12 +19,15 @@ use crate::ops::ListVideos;
 pub struct Pager {
     next: Option<ListVideos>,
     pages: usize,
+    /// Every cursor followed so far.
+    seen: HashSet<String>,
 }
 
 impl Pager {
     /// Walks the listing `first` describes, starting with its page.
     pub fn new(first: ListVideos) -> Self {
-        Self { next: Some(first), pages: 0 }
+        let seen = first.after.iter().cloned().collect();
+        Self { next: Some(first), pages: 0, seen }
     }
 
     /// The request for the next page, or `None` when the walk is over.
@@ -35,40 +40,50 @@ impl Pager {
         self.pages
     }
 
-    /// Hands over the page the last request returned.
-    pub fn handle_page(&mut self, page: &VideoList) {
+    /// Hands over the page the last request returned. An error ends the walk.
+    pub fn handle_page(&mut self, page: &VideoList) -> Result<(), PaginationError> {
         self.pages += 1;
-        let Some(current) = self.next.take() else { return };
-        if !page.has_more || page.data.is_empty() {
-            return;
+        let Some(current) = self.next.take() else { return Ok(()) };
+        if !page.has_more {
+            return Ok(());
         }
-        let cursor = page.last_id.clone().or_else(|| page.data.last().map(|v| v.id.clone()));
+        let cursor = page.last_id.clone().filter(|c| !c.is_empty()).or_else(|| page.data.last().map(|v| v.id.clone()));
+        let stop = |cursor, reason| PaginationError { pages: self.pages, cursor, reason };
         match cursor {
-            Some(cursor) if !cursor.is_empty() && current.after.as_deref() != Some(cursor.as_str()) => {
-                self.next = Some(ListVideos { after: Some(cursor), ..current });
+            None => Err(stop(None, "a page claimed more but gave no cursor to go on from")),
+            Some(cursor) if self.seen.contains(&cursor) => {
+                Err(stop(Some(cursor), "the service handed back a cursor it had already given"))
             }
-            _ => {}
+            Some(cursor) => {
+                self.seen.insert(cursor.clone());
+                self.next = Some(ListVideos { after: Some(cursor), ..current });
+                Ok(())
+            }
         }
     }
 }
 
 /// Every job across pages, one at a time: the state behind `list_all` in
 /// both clients, which only fetch the pages it asks for.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PageWalk {
     pager: Pager,
     buffered: VecDeque<Video>,
     ended: bool,
+    /// An error to report once the jobs before it are out.
+    failed: Option<Error>,
 }
 
 /// What a [`PageWalk`] wants next.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 #[must_use]
 pub enum WalkStep {
     /// The next job.
     Yield(Box<Video>),
     /// Fetch this page and hand it to [`PageWalk::handle_page`].
     Fetch(ListVideos),
+    /// The walk cannot go on: report this, then stop.
+    Fail(Error),
     /// No more jobs.
     End,
 }
@@ -76,13 +91,16 @@ pub enum WalkStep {
 impl PageWalk {
     /// Walks the listing `first` describes.
     pub fn new(first: ListVideos) -> Self {
-        Self { pager: Pager::new(first), buffered: VecDeque::new(), ended: false }
+        Self { pager: Pager::new(first), buffered: VecDeque::new(), ended: false, failed: None }
     }
 
     /// What to do next.
     pub fn next_step(&mut self) -> WalkStep {
         if let Some(video) = self.buffered.pop_front() {
             return WalkStep::Yield(Box::new(video));
+        }
+        if let Some(error) = self.failed.take() {
+            return WalkStep::Fail(error);
         }
         match self.pager.next_request() {
             Some(request) if !self.ended => WalkStep::Fetch(request.clone()),
@@ -92,7 +110,10 @@ impl PageWalk {
 
     /// Hands over the page a [`WalkStep::Fetch`] returned.
     pub fn handle_page(&mut self, page: VideoList) {
-        self.pager.handle_page(&page);
+        if let Err(e) = self.pager.handle_page(&page) {
+            self.ended = true;
+            self.failed = Some(e.into());
+        }
         self.buffered.extend(page.data);
     }
 

@@ -25,6 +25,13 @@ use crate::response::poll_after;
 /// The wait between polls when neither the caller nor the service sets one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
+/// The shortest wait between polls a server may ask for: `openai-poll-after-ms:
+/// 0` would otherwise make the poller spin.
+pub const MIN_SERVER_POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// The longest wait between polls a server may ask for.
+pub const MAX_SERVER_POLL_INTERVAL: Duration = Duration::from_secs(60);
+
 /// How long polling goes on by default before giving up. Sora jobs take
 /// minutes; an hour is far past any normal job but still ends.
 pub const DEFAULT_POLL_DEADLINE: Duration = Duration::from_secs(60 * 60);
@@ -38,7 +45,8 @@ pub fn is_final(status: &VideoStatus) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollOptions {
     /// A fixed wait between polls; `None` follows the service's
-    /// `openai-poll-after-ms`, or [`DEFAULT_POLL_INTERVAL`] without it.
+    /// `openai-poll-after-ms` (clamped to [`MIN_SERVER_POLL_INTERVAL`] ..=
+    /// [`MAX_SERVER_POLL_INTERVAL`]), or [`DEFAULT_POLL_INTERVAL`] without it.
     pub interval: Option<Duration>,
     /// How long to keep polling, from the first call to [`Poller::next`].
     pub deadline: Duration,
@@ -143,7 +151,8 @@ impl Poller {
             self.state = State::Finished(Box::new(video));
             return;
         }
-        let wait = self.options.interval.or_else(|| poll_after(headers)).unwrap_or(DEFAULT_POLL_INTERVAL);
+        let advised = || poll_after(headers).map(|d| d.clamp(MIN_SERVER_POLL_INTERVAL, MAX_SERVER_POLL_INTERVAL));
+        let wait = self.options.interval.or_else(advised).unwrap_or(DEFAULT_POLL_INTERVAL);
         self.state = State::Sleeping { until: now + wait };
     }
 }

@@ -4,8 +4,9 @@
 //! The defaults are the official SDKs': two retries, waits of 0.5 s doubling
 //! up to 8 s, shortened by up to a quarter at random (the jitter, handed in
 //! by the transport so tests are exact). The service's own `retry-after-ms`
-//! or `retry-after` wins when it asks for at most a minute; a longer wait
-//! means "not now", so the call stops with the error instead of hanging.
+//! or `retry-after` (seconds or an HTTP date) wins, clamped to
+//! [`RetryPolicy::max_retry_after`] (a minute): whatever a server sends —
+//! negative, huge, not a number — the wait is bounded and nothing panics.
 
 use std::time::{Duration, SystemTime};
 
@@ -26,7 +27,7 @@ pub struct RetryPolicy {
     pub initial_delay: Duration,
     /// The longest computed wait.
     pub max_delay: Duration,
-    /// The longest wait the service may ask for; beyond it the call stops.
+    /// The longest wait the service may ask for; a longer request waits this long.
     pub max_retry_after: Duration,
 }
 
@@ -98,8 +99,7 @@ impl RetryPolicy {
             return Decision::Stop;
         }
         match asked {
-            Some(wait) if wait > self.max_retry_after => Decision::Stop,
-            Some(wait) if !wait.is_zero() => Decision::Retry { after: wait },
+            Some(wait) if !wait.is_zero() => Decision::Retry { after: wait.min(self.max_retry_after) },
             _ => Decision::Retry { after: self.backoff(retries_done, jitter) },
         }
     }

@@ -274,11 +274,11 @@ fn a_download_ends_at_its_accepted_head() {
         (Some("video/mp4"), Some(10), Some("req_d"))
     );
     assert_eq!(media.read_timeout(), Duration::from_secs(3));
-    media.handle_chunk(4).unwrap();
+    media.handle_chunk(&[0; 4]).unwrap();
     assert!(media.handle_end().is_err(), "cut short");
-    media.handle_chunk(6).unwrap();
+    media.handle_chunk(&[0; 6]).unwrap();
     assert_eq!(media.handle_end().unwrap(), 10);
-    assert!(media.handle_chunk(1).is_err(), "past the announced length");
+    assert!(media.handle_chunk(&[0]).is_err(), "past the announced length");
 }
 
 #[test]

@@ -1,8 +1,24 @@
-//! No bytes from the network make a parser panic.
+//! No bytes from the network make the core panic, wait unboundedly or spin:
+//! arbitrary header values and bodies through every parsing path, the retry
+//! policy, the poller and a whole exchange.
+//!
+//! 10,000 cases per property by default (what CI runs). On demand, a
+//! million: `VIDEOS_FUZZ_CASES=1000000 cargo test --release -p videos-core --test no_panic`.
+
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use proptest::prelude::*;
-use videos_core::{DeleteVideo, DownloadContent, ListVideos, Operation, RetrieveCharacter, RetrieveVideo};
+use videos_core::poll::{MAX_SERVER_POLL_INTERVAL, MIN_SERVER_POLL_INTERVAL};
+use videos_core::{
+    Action, Config, DeleteVideo, DownloadContent, Exchange, ListVideos, Now, Operation, PollAction, PollOptions,
+    Poller, RequestOptions, RetrieveCharacter, RetrieveVideo, RetryPolicy,
+};
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("VIDEOS_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+}
 
 fn respond(status: u16, content_type: Option<&str>, body: Vec<u8>) -> http::Response<Bytes> {
     let mut b = http::Response::builder().status(status);
@@ -21,8 +37,39 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// Header values a hostile or broken server might send for a number or a date.
+fn header_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,40}",
+        "-?[0-9]{1,40}(\\.[0-9]{0,10})?([eE][-+]?[0-9]{1,4})?",
+        Just("NaN".to_owned()),
+        Just("inf".to_owned()),
+        Just("-inf".to_owned()),
+        Just("1e30".to_owned()),
+        Just("18446744073709551616".to_owned()),
+        (0u64..=u64::MAX).prop_map(|n| n.to_string()),
+        (0i64..=4_102_444_800)
+            .prop_map(|secs| httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))),
+    ]
+}
+
+fn headers(values: &[String]) -> http::HeaderMap {
+    let names = ["retry-after", "retry-after-ms", "openai-poll-after-ms", "content-length", "x-should-retry"];
+    let mut h = http::HeaderMap::new();
+    for (name, value) in names.iter().zip(values) {
+        if let Ok(value) = http::HeaderValue::from_str(value) {
+            h.insert(*name, value);
+        }
+    }
+    h
+}
+
+fn video_body(status: &str) -> Vec<u8> {
+    format!(r#"{{"id":"v","object":"video","model":"sora-2","status":"{status}","progress":1,"created_at":1,"size":"720x1280","seconds":"4"}}"#).into_bytes()
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(config())]
 
     #[test]
     fn parsers_never_panic(status in 100u16..600, json in any::<bool>(), body in body()) {
@@ -36,15 +83,58 @@ proptest! {
     }
 
     #[test]
-    fn header_parsers_never_panic(value in "[ -~]{0,40}") {
-        let mut h = http::HeaderMap::new();
-        for name in ["retry-after", "retry-after-ms", "openai-poll-after-ms", "content-length", "x-should-retry"] {
-            h.insert(name, http::HeaderValue::from_str(&value).unwrap());
-        }
-        let _ = videos_core::response::retry_after(&h, Some(std::time::SystemTime::UNIX_EPOCH));
+    fn header_values_are_bounded_and_never_panic(values in prop::collection::vec(header_value(), 5)) {
+        let h = headers(&values);
+        let epoch = SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000);
+        let _ = videos_core::response::retry_after(&h, Some(epoch));
         let _ = videos_core::response::poll_after(&h);
         let _ = DownloadContent::new("v").parse_head(http::StatusCode::OK, &h);
-        let policy = videos_core::RetryPolicy::default();
-        let _ = policy.decide(0, &videos_core::Outcome::Response { status: http::StatusCode::TOO_MANY_REQUESTS, headers: &h }, 0.5, std::time::SystemTime::UNIX_EPOCH);
+        let policy = RetryPolicy::default();
+        let outcome = videos_core::Outcome::Response { status: http::StatusCode::TOO_MANY_REQUESTS, headers: &h };
+        if let videos_core::Decision::Retry { after } = policy.decide(0, &outcome, 0.5, epoch) {
+            prop_assert!(after <= policy.max_retry_after, "{after:?}");
+        }
+        // The poller's wait, whatever the server advises, stays in bounds.
+        let video = serde_json::from_slice(&video_body("in_progress")).unwrap();
+        let now = Instant::now();
+        let mut poller = Poller::from_video(video, &h, PollOptions::default(), now);
+        match poller.next(now) {
+            PollAction::Wait(wait) => prop_assert!((MIN_SERVER_POLL_INTERVAL..=MAX_SERVER_POLL_INTERVAL).contains(&wait) || wait == Duration::from_secs(1), "{wait:?}"),
+            other => prop_assert!(false, "expected a wait, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_whole_exchange_ends_with_bounded_waits(
+        script in prop::collection::vec((100u16..600, prop::collection::vec(header_value(), 5), body()), 1..6),
+    ) {
+        let config = Config::new("sk").with_retry(RetryPolicy { max_retries: 3, ..RetryPolicy::default() });
+        let mut exchange: Exchange<videos_types::Video> =
+            Exchange::new(&RetrieveVideo::new("v"), &config, &RequestOptions::default(), 1).unwrap();
+        let t0 = Instant::now();
+        let mut now = Now::new(t0, SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000), 0.3);
+        let mut answers = script.into_iter();
+        // Bounded: a handful of answers, each at most one send, a few reads and a wait.
+        for _ in 0..200 {
+            match exchange.next_action(&now) {
+                Action::Send { .. } => match answers.next() {
+                    Some((status, values, body)) => {
+                        exchange.handle_head(http::StatusCode::from_u16(status).unwrap(), headers(&values), &now);
+                        for chunk in body.chunks(64) {
+                            exchange.handle_chunk(Bytes::copy_from_slice(chunk), &now);
+                        }
+                        exchange.handle_end(&now);
+                    }
+                    None => exchange.handle_error(videos_core::exchange::timed_out("response", Duration::ZERO), &now),
+                },
+                Action::Read { .. } => exchange.handle_end(&now),
+                Action::Wait(wait) => {
+                    prop_assert!(wait <= Duration::from_secs(60), "{wait:?}");
+                    now = now.later(now.at + wait);
+                }
+                Action::Done(_) => return Ok(()),
+            }
+        }
+        prop_assert!(false, "the exchange did not end");
     }
 }

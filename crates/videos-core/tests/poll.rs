@@ -95,8 +95,17 @@ fn an_unknown_status_stops_at_the_deadline_and_is_named() {
 #[test]
 fn starting_from_a_created_video_waits_first() {
     let now = Instant::now();
-    let mut poller = Poller::from_video(video("queued", 0), &poll_after("50"), PollOptions::default(), now);
-    assert_eq!(poller.next(now), PollAction::Wait(Duration::from_millis(50)));
+    let mut poller = Poller::from_video(video("queued", 0), &poll_after("500"), PollOptions::default(), now);
+    assert_eq!(poller.next(now), PollAction::Wait(Duration::from_millis(500)));
     let done = Poller::from_video(video("completed", 100), &HeaderMap::new(), PollOptions::default(), now).next(now);
     assert!(matches!(done, PollAction::Done(_)));
+}
+
+#[test]
+fn a_server_cannot_make_the_poller_spin_or_sleep_forever() {
+    let now = Instant::now();
+    for (advice, expected) in [("0", 250), ("1", 250), ("1e22", 60_000), ("-3", 1_000), ("NaN", 1_000)] {
+        let mut poller = Poller::from_video(video("queued", 0), &poll_after(advice), PollOptions::default(), now);
+        assert_eq!(poller.next(now), PollAction::Wait(Duration::from_millis(expected)), "{advice}");
+    }
 }

@@ -72,10 +72,14 @@ fn retry_after_forms() {
     // Garbage and zero fall back to the backoff.
     assert_eq!(decide(0, 429, &[("retry-after", "soon")], 0.0), retry(500));
     assert_eq!(decide(0, 429, &[("retry-after", "0")], 0.0), retry(500));
-    // Exactly a minute is honoured; more stops the call.
+    // Up to a minute is honoured; more is clamped to a minute, however absurd.
     assert_eq!(decide(0, 429, &[("retry-after", "60")], 0.0), retry(60_000));
-    assert_eq!(decide(0, 429, &[("retry-after", "61")], 0.0), Decision::Stop);
-    assert_eq!(decide(0, 429, &[("retry-after-ms", "120000")], 0.0), Decision::Stop);
+    assert_eq!(decide(0, 429, &[("retry-after", "61")], 0.0), retry(60_000));
+    assert_eq!(decide(0, 429, &[("retry-after-ms", "120000")], 0.0), retry(60_000));
+    assert_eq!(decide(0, 429, &[("retry-after", "1e30")], 0.0), retry(60_000));
+    assert_eq!(decide(0, 429, &[("retry-after-ms", "1e30")], 0.0), retry(60_000));
+    assert_eq!(decide(0, 429, &[("retry-after", "inf")], 0.0), retry(500), "not finite: ignored");
+    assert_eq!(decide(0, 429, &[("retry-after-ms", "-5")], 0.0), retry(500), "negative: ignored");
 }
 
 #[test]

@@ -32,7 +32,7 @@ impl Download {
         let now = std::time::Instant::now();
         match read_chunk(&mut self.timer, now, response, self.media.read_timeout()).await? {
             Some(chunk) => {
-                self.media.handle_chunk(chunk.len())?;
+                self.media.handle_chunk(&chunk)?;
                 Ok(Some(chunk))
             }
             None => {

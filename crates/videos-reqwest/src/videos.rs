@@ -28,6 +28,7 @@ impl Videos {
                             return Some((Err(e), (this, walk)));
                         }
                     },
+                    WalkStep::Fail(e) => return Some((Err(e), (this, walk))),
                     WalkStep::End => return None,
                 }
             }

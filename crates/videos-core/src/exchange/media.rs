@@ -1,6 +1,7 @@
 //! The body of a download, once its head was accepted: the transport streams
 //! the bytes wherever the caller wants them and reports each piece here,
-//! which decides whether the body was whole.
+//! which decides whether the body was whole: by its `Content-Length`, or,
+//! without one, by the media's own structure (see `wholeness`).
 
 use std::time::Duration;
 
@@ -10,12 +11,16 @@ use crate::error::{Error, TransportError, TransportFailure};
 use crate::ops::ContentHead;
 use crate::response::ApiResponse;
 
+use super::wholeness::Wholeness;
+
 /// A download's body in flight: what its head promised and what arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaBody {
     head: ContentHead,
     received: u64,
     read_timeout: Duration,
+    /// Without a `Content-Length`, the structure decides.
+    wholeness: Option<Wholeness>,
 }
 
 impl MediaBody {
@@ -23,7 +28,8 @@ impl MediaBody {
     pub(crate) fn accept(status: StatusCode, headers: HeaderMap, read_timeout: Duration) -> ApiResponse<Self> {
         let head = ContentHead::read(status, &headers);
         let request_id = head.request_id.clone();
-        ApiResponse { value: Self { head, received: 0, read_timeout }, status, request_id, headers }
+        let wholeness = head.content_length.is_none().then(Wholeness::new);
+        ApiResponse { value: Self { head, received: 0, read_timeout, wholeness }, status, request_id, headers }
     }
 
     /// What the head said about the body.
@@ -56,9 +62,12 @@ impl MediaBody {
         self.read_timeout
     }
 
-    /// `len` more bytes arrived; an error when they run past the announced length.
-    pub fn handle_chunk(&mut self, len: usize) -> Result<(), Error> {
-        self.received = self.received.saturating_add(len as u64);
+    /// `chunk` arrived; an error when it runs past the announced length.
+    pub fn handle_chunk(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        self.received = self.received.saturating_add(chunk.len() as u64);
+        if let Some(wholeness) = &mut self.wholeness {
+            wholeness.feed(chunk);
+        }
         match self.head.content_length {
             Some(expected) if self.received > expected => Err(TransportError::new(
                 TransportFailure::Reset,
@@ -72,6 +81,11 @@ impl MediaBody {
     /// The body ended: the byte count, or an error when it was cut short.
     pub fn handle_end(&self) -> Result<u64, Error> {
         self.head.check_complete(self.received)?;
+        if let Some(Err(reason)) = self.wholeness.as_ref().map(Wholeness::check) {
+            let message =
+                format!("the body ended after {} bytes without a Content-Length, and {reason}", self.received);
+            return Err(TransportError::new(TransportFailure::Reset, message).into());
+        }
         Ok(self.received)
     }
 }

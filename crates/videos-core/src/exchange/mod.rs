@@ -45,6 +45,7 @@
 //!   anything else becomes a typed [`Error`].
 
 mod media;
+mod wholeness;
 
 use std::time::{Duration, Instant, SystemTime};
 
