@@ -400,3 +400,13 @@ async fn without_a_content_length_only_a_structurally_whole_download_is_saved() 
         assert_eq!(std::fs::read(&target).unwrap(), whole);
     }
 }
+
+#[tokio::test]
+async fn a_json_body_over_the_limit_is_final_on_both_clients() {
+    // Before, the blocking client called this a retryable transport error and retried it.
+    let huge = vec![b' '; videos_core::response::JSON_BODY_LIMIT + 10];
+    let script = vec![Step::respond(200, "application/json", &huge)];
+    let runs = converse(&[script], |c| c, |t| async move { t.retrieve("v").await }).await;
+    assert_eq!(runs[0].0[0].len(), 1, "not retried: {}", runs[0].1);
+    assert!(runs[0].1.contains("at most 32 MiB") && runs[0].1.contains("retryable=false"), "{}", runs[0].1);
+}

@@ -95,7 +95,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                 if page.has_more
                     && let Some(last) = &page.last_id
                 {
-                    eprintln!("more: videos list --after {last}");
+                    eprintln!("more: videos list --after {}", output::clean(last));
                 }
             }
             Ok(())

@@ -21,11 +21,51 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // `serve` shuts its emulator down gracefully on its own signal.
+    let serve = matches!(cli.command, args::Command::Serve(_));
+    let outcome = runtime.block_on(async {
+        if serve {
+            return Some(commands::run(cli).await);
+        }
+        // On SIGINT or SIGTERM the command's future is dropped: a download in
+        // flight removes its temporary file as it goes, and the target is untouched.
+        tokio::select! {
+            result = commands::run(cli) => Some(result),
+            () = interrupted() => None,
+        }
+    });
+    match outcome {
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(e)) => {
             eprintln!("error: {}", output::one_line(e.as_ref()));
             ExitCode::FAILURE
         }
+        None => {
+            eprintln!("interrupted: stopped, no partial download left behind");
+            ExitCode::from(130)
+        }
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

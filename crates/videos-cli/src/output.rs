@@ -1,8 +1,31 @@
 //! What the commands print: one line per object for people, the raw API
 //! objects with `--json`. Errors are one line: the error and its causes.
+//!
+//! Everything here that came from a server goes through [`clean`] (or, as
+//! JSON, [`json`]), so a hostile server cannot send escape sequences to the
+//! user's terminal: control characters are shown as `\u{…}` escapes.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use videos_types::{Video, VideoCharacter, VideoDeleteResponse};
+
+/// `text` with every control character (C0, DEL, C1: escape sequences, bells,
+/// carriage returns that overwrite a line) written as a visible escape.
+pub(crate) fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// An error and its chain of causes, on one line.
 pub(crate) fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
@@ -16,12 +39,23 @@ pub(crate) fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
         }
         source = cause.source();
     }
-    line.replace('\n', " ")
+    clean(&line.replace('\n', " ")).into_owned()
 }
 
-/// Prints `value` as JSON on stdout.
+/// Prints `value` as JSON on stdout. serde_json escapes C0 controls in
+/// strings but not DEL or the C1 range, which some terminals obey; those
+/// are escaped here too (the output stays valid JSON).
 pub(crate) fn json(value: &impl Serialize) -> Result<(), Box<dyn std::error::Error>> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    let text = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | ' ') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    println!("{out}");
     Ok(())
 }
 
@@ -37,7 +71,7 @@ pub(crate) fn video_line(video: &Video) -> String {
     if let Some(source) = &video.remixed_from_video_id {
         line.push_str(&format!("  remixed from {source}"));
     }
-    line
+    clean(&line).into_owned()
 }
 
 /// Prints a job, as JSON or as a line.
@@ -55,7 +89,7 @@ pub(crate) fn deleted(response: &VideoDeleteResponse, as_json: bool) -> Result<(
     if as_json {
         json(response)
     } else {
-        println!("{} deleted", response.id);
+        println!("{} deleted", clean(&response.id));
         Ok(())
     }
 }
@@ -65,7 +99,24 @@ pub(crate) fn character(character: &VideoCharacter, as_json: bool) -> Result<(),
     if as_json {
         json(character)
     } else {
-        println!("{}  {}", character.id.as_deref().unwrap_or("-"), character.name.as_deref().unwrap_or("-"));
+        let (id, name) = (character.id.as_deref().unwrap_or("-"), character.name.as_deref().unwrap_or("-"));
+        println!("{}  {}", clean(id), clean(name));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_reach_the_terminal_raw() {
+        let hostile = "ok\u{1b}]0;pwned\u{7}\r\u{9b}2Jdone\u{7f}";
+        let shown = clean(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert_eq!(shown, "ok\\u{1b}]0;pwned\\u{7}\\u{d}\\u{9b}2Jdone\\u{7f}");
+        assert!(matches!(clean("plain é"), Cow::Borrowed(_)));
+        let error = std::io::Error::other("bad\u{1b}[31mred");
+        assert!(!one_line(&error).chars().any(char::is_control));
     }
 }

@@ -9,14 +9,14 @@ pub(crate) fn job(id: &str) -> ProgressBar {
     if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos:>3}% {elapsed}") {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_message(id.to_owned());
+    bar.set_message(crate::output::clean(id).into_owned());
     bar
 }
 
 /// Updates a job bar from a fresh state.
 pub(crate) fn update(bar: &ProgressBar, video: &Video) {
     bar.set_position(video.progress.clamp(0, 100) as u64);
-    bar.set_message(format!("{} {}", video.id, video.status));
+    bar.set_message(crate::output::clean(&format!("{} {}", video.id, video.status)).into_owned());
 }
 
 /// A bar for a download of `total` bytes (unknown when `None`).

@@ -84,3 +84,55 @@ fn usage_errors_exit_2() {
     let output = videos().args(["create"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A server on 127.0.0.1 that answers one download with a 10 MB head, sends
+/// 64 KB of it, then goes quiet for `quiet`; returns its base URL.
+fn stalling_download_server(quiet: std::time::Duration) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut socket, _)) = listener.accept() {
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request);
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 10000000\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes());
+            let _ = socket.write_all(&[0u8; 65536]);
+            let _ = socket.flush();
+            std::thread::sleep(quiet);
+        }
+    });
+    url
+}
+
+#[cfg(unix)]
+#[test]
+fn a_download_stopped_by_sigterm_or_sigint_leaves_no_partial_file() {
+    for signal in ["-TERM", "-INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("clip.mp4");
+        std::fs::write(&target, b"the previous clip").unwrap();
+        let url = stalling_download_server(std::time::Duration::from_secs(20));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["--base-url", &url, "--api-key", "sk-test", "download", "video_1", "--output"])
+            .arg(&target)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait (bounded) until the download is under way: its temporary file exists.
+        let part = || {
+            std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        };
+        let started = std::time::Instant::now();
+        while !part() && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(part(), "the download never started");
+        let status = std::process::Command::new("kill").arg(signal).arg(child.id().to_string()).status().unwrap();
+        assert!(status.success());
+        let exit = child.wait().unwrap();
+        assert_eq!(exit.code(), Some(130), "{signal}");
+        assert!(!part(), "{signal}: the temporary file is gone");
+        assert_eq!(std::fs::read(&target).unwrap(), b"the previous clip", "{signal}: the target is untouched");
+    }
+}

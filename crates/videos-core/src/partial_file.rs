@@ -23,6 +23,9 @@ pub struct PartialFile {
 impl PartialFile {
     /// Creates the temporary file in `target`'s directory (so the final
     /// rename stays on one file system). `random` makes its name unique.
+    ///
+    /// Temporary files an earlier download to the same target left behind
+    /// (a process killed with SIGKILL cannot clean up) are removed first.
     pub fn create(target: &Path, random: u64) -> Result<(Self, File), Error> {
         let name = target
             .file_name()
@@ -31,7 +34,9 @@ impl PartialFile {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let temp = dir.join(format!(".{}.{random:016x}.part", name.to_string_lossy()));
+        let prefix = format!(".{}.", name.to_string_lossy());
+        remove_leftovers(dir, &prefix);
+        let temp = dir.join(format!("{prefix}{random:016x}.part"));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -60,6 +65,20 @@ impl PartialFile {
             let _ = dir.sync_all();
         }
         Ok(())
+    }
+}
+
+/// Removes `PREFIX<16 hex digits>.part` files in `dir`: the temporary files
+/// of earlier downloads to the same target that never finished.
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(middle) = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".part")) else { continue };
+        if middle.len() == 16 && middle.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -108,6 +127,21 @@ mod tests {
         drop(partial);
         assert!(!temp.exists());
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_download_are_removed_by_the_next_one() {
+        let dir = dir("leftover");
+        let target = dir.join("out.mp4");
+        let stale = dir.join(".out.mp4.00000000deadbeef.part");
+        let other = dir.join(".other.mp4.00000000deadbeef.part");
+        std::fs::write(&stale, b"half of an old download").unwrap();
+        std::fs::write(&other, b"another target's").unwrap();
+        let (partial, file) = PartialFile::create(&target, 4).unwrap();
+        assert!(!stale.exists(), "the leftover for this target is gone");
+        assert!(other.exists(), "another target's temporary file is left alone");
+        partial.commit(file).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
