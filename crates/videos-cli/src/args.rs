@@ -167,29 +167,29 @@ pub(crate) struct Serve {
     /// Keep media here (default: a temporary directory, removed on exit).
     #[arg(long)]
     pub(crate) state_dir: Option<PathBuf>,
-    /// Seconds a job takes per second of video.
-    #[arg(long, default_value_t = 0.75)]
+    /// Seconds a job takes per second of video, 0 to 3600.
+    #[arg(long, default_value_t = 0.75, value_parser = seconds_per_second)]
     pub(crate) seconds_per_video_second: f64,
-    /// Frames per second of rendered videos.
-    #[arg(long, default_value_t = 24)]
+    /// Frames per second of rendered videos, 1 to 60.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub(crate) fps: u32,
-    /// Fraction of requests answered 429 (with retry-after-ms).
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of requests answered 429 (with retry-after-ms), 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_rate_limit: f64,
-    /// Fraction of requests answered 500.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of requests answered 500, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_server_error: f64,
-    /// Fraction of requests answered 503.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of requests answered 503, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_unavailable: f64,
-    /// Fraction of requests answered late.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of requests answered late, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_slow: f64,
-    /// How late, in milliseconds.
-    #[arg(long, default_value_t = 2000)]
+    /// How late, in milliseconds, 0 to 600000.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub(crate) fault_delay_ms: u64,
-    /// Fraction of answers cut off mid-body.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of answers cut off mid-body, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_cut: f64,
     /// Seed of the fault generator.
     #[arg(long, default_value_t = 0)]
@@ -207,4 +207,24 @@ pub(crate) enum Variant {
     Video,
     Thumbnail,
     Spritesheet,
+}
+
+/// A number within `range`, for a flag whose help names the range.
+fn number_in(text: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{text} is outside {} to {}", range.start(), range.end()))
+    }
+}
+
+/// A fraction of requests: 0 to 1.
+fn fraction(text: &str) -> Result<f64, String> {
+    number_in(text, 0.0..=1.0)
+}
+
+/// How slow the emulator's jobs are: 0 to an hour per second of video.
+fn seconds_per_second(text: &str) -> Result<f64, String> {
+    number_in(text, 0.0..=3600.0)
 }

@@ -136,3 +136,21 @@ fn a_download_stopped_by_sigterm_or_sigint_leaves_no_partial_file() {
         assert_eq!(std::fs::read(&target).unwrap(), b"the previous clip", "{signal}: the target is untouched");
     }
 }
+
+#[test]
+fn serve_refuses_numbers_out_of_range_naming_the_flag() {
+    for (flag, value) in [
+        ("--fault-rate-limit", "2"),
+        ("--fault-cut", "NaN"),
+        ("--fps", "1000000"),
+        ("--fps", "0"),
+        ("--seconds-per-video-second", "5e18"),
+        ("--seconds-per-video-second", "-1"),
+        ("--fault-delay-ms", "99999999999"),
+    ] {
+        let output = videos().args(["serve", &format!("{flag}={value}")]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+    }
+}
