@@ -289,3 +289,28 @@ async fn a_slow_fault_meets_the_client_timeout() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_body_over_one_mib_is_refused_unread() {
+    // Before, a 62 MB JSON body was parsed whole, peaking at over 1 GB.
+    let emulator = emulator(EmulatorConfig::fast()).await;
+    let url = format!("http://{}/v1/videos", emulator.address());
+    let body = format!(r#"{{"prompt":"p","padding":"{}"}}"#, "x".repeat(2 << 20));
+    let http = reqwest::Client::new();
+    let framed = http.post(&url).bearer_auth("k").header("content-type", "application/json").body(body.clone());
+    let chunked = http.post(&url).bearer_auth("k").header("content-type", "application/json").body(
+        reqwest::Body::wrap_stream(futures_util::stream::iter(
+            body.into_bytes()
+                .chunks(64 * 1024)
+                .map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c)))
+                .collect::<Vec<_>>(),
+        )),
+    );
+    for request in [framed, chunked] {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 413);
+        let envelope: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(envelope["error"]["code"], "request_too_large");
+        assert!(envelope["error"]["message"].as_str().unwrap().contains("1048576 bytes"), "{envelope}");
+    }
+}

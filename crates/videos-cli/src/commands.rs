@@ -222,12 +222,14 @@ async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
     };
     let emulator =
         Emulator::start_on(serve.addr, config).await.map_err(|e| format!("could not listen on {}: {e}", serve.addr))?;
-    eprintln!("Videos API emulator listening; base URL {} (Ctrl-C to stop)", emulator.base_url());
-    emulator
-        .serve_until(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    eprintln!(
+        "Videos API emulator listening; base URL {} (media in {}; Ctrl-C or SIGTERM to stop)",
+        emulator.base_url(),
+        emulator.state_dir().display()
+    );
+    // A graceful stop on either signal finishes in-flight answers and drops the
+    // emulator, which removes a temporary state directory.
+    emulator.serve_until(crate::interrupted()).await;
     eprintln!("stopped");
     Ok(())
 }

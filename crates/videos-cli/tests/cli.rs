@@ -154,3 +154,26 @@ fn serve_refuses_numbers_out_of_range_naming_the_flag() {
         assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_gracefully_on_sigterm_and_removes_its_temporary_state() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env_remove("OPENAI_API_KEY")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let dir = line.split("(media in ").nth(1).and_then(|rest| rest.split(';').next()).expect("the state dir is named");
+    let dir = std::path::PathBuf::from(dir);
+    assert!(dir.is_dir(), "{line}");
+    let status = std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "a graceful stop");
+    assert!(!dir.exists(), "the temporary state directory {} is removed", dir.display());
+}

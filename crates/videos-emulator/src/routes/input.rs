@@ -11,6 +11,11 @@ use videos_types::{VideoModel, VideoSeconds, VideoSize, limits};
 
 use crate::error::ApiError;
 
+/// The largest JSON body accepted. The API's JSON bodies are a prompt of at
+/// most 32,000 characters and a few short fields; a parsed JSON value can
+/// take many times its text in memory, so larger bodies are refused unread.
+pub(crate) const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
 /// One field of a body.
 #[derive(Debug, Clone)]
 pub(crate) enum Field {
@@ -27,8 +32,9 @@ pub(crate) enum Field {
 pub(crate) struct Form(HashMap<String, Field>);
 
 impl Form {
-    /// Reads a JSON or multipart body.
-    pub(crate) async fn read(request: Request) -> Result<Form, ApiError> {
+    /// Reads a JSON or multipart body; a JSON body is limited to the smaller
+    /// of [`JSON_BODY_LIMIT`] and `max_body_bytes`.
+    pub(crate) async fn read(request: Request, max_body_bytes: usize) -> Result<Form, ApiError> {
         let content_type =
             request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
         if content_type.starts_with("multipart/form-data") {
@@ -55,7 +61,25 @@ impl Form {
             return Ok(form);
         }
         if content_type.starts_with("application/json") || content_type.is_empty() {
-            let bytes = Bytes::from_request(request, &()).await.map_err(|e| body_error(e.status(), &e.body_text()))?;
+            let limit = JSON_BODY_LIMIT.min(max_body_bytes);
+            let too_large = || {
+                ApiError::invalid("body", format!("A JSON body may be at most {limit} bytes."))
+                    .code("request_too_large")
+                    .with_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE)
+            };
+            let announced = request
+                .headers()
+                .get(axum::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if announced.is_some_and(|len| len > limit as u64) {
+                return Err(too_large());
+            }
+            let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|e| {
+                // Without a Content-Length, the limit is found while reading.
+                let limited = std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"));
+                if limited { too_large() } else { ApiError::invalid("body", format!("Could not read the body: {e}")) }
+            })?;
             let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
                 ApiError::invalid("body", "We could not parse the JSON body of your request. Expected a JSON object.")
             })?;
