@@ -314,3 +314,25 @@ async fn a_json_body_over_one_mib_is_refused_unread() {
         assert!(envelope["error"]["message"].as_str().unwrap().contains("1048576 bytes"), "{envelope}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_claiming_a_huge_frame_is_refused_before_decoding() {
+    // Before, a header claiming 65534x65534 made the emulator allocate 6.4 GB and abort.
+    let emulator = emulator(EmulatorConfig::fast()).await;
+    let [t, _] = clients(&emulator);
+    let video = t.create_and_poll(CreateVideo::new("a small clip")).await.unwrap();
+    let (_, mut mp4) = t.download_bytes(&video.id, None).await.unwrap();
+    // The avc1 sample entry inside stsd (ftyp names "avc1" as a brand too).
+    let stsd = mp4.windows(4).position(|w| w == b"stsd").expect("an stsd box");
+    let avc1 = stsd + mp4[stsd..].windows(4).position(|w| w == b"avc1").expect("an avc1 sample entry");
+    // The sample entry's width and height, 24 bytes into its body.
+    mp4[avc1 + 28..avc1 + 32].copy_from_slice(&[0xff, 0xfe, 0xff, 0xfe]);
+    let path = tempfile::tempdir().unwrap().keep().join("huge.mp4");
+    std::fs::write(&path, &mp4).unwrap();
+    let upload = VideoSource::Upload(videos_core::FilePart::from_path(&path).unwrap());
+    let err = t.edit(videos_core::EditVideo::new(upload, "make it bigger")).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status.as_u16(), api.param.as_deref()), (400, Some("video")), "{err}");
+    assert!(api.message.contains("65534x65534") && api.message.contains("1792"), "{}", api.message);
+    std::fs::remove_file(&path).unwrap();
+}

@@ -270,6 +270,30 @@ pub(crate) async fn remix(
     state.start("POST /videos/remix", &headers, job)
 }
 
+/// The largest side, frame area and length of an uploaded video: the API's
+/// own largest size (1792x1024 either way) and a minute. Checked from the
+/// header, before a frame is decoded or rendered: a header may claim
+/// 65534x65534 or an hour of 4K.
+const MAX_UPLOAD_SIDE: u32 = 1792;
+const MAX_UPLOAD_PIXELS: u32 = 1792 * 1024;
+const MAX_UPLOAD_MS: u64 = 60_000;
+
+fn check_upload_limits(probe: &render::Probe) -> Result<(), ApiError> {
+    let (width, height) = (u32::from(probe.width), u32::from(probe.height));
+    if width == 0 || height == 0 || width.max(height) > MAX_UPLOAD_SIDE || width * height > MAX_UPLOAD_PIXELS {
+        let message = format!(
+            "The uploaded video is {width}x{height}; the largest size accepted is 1792x1024 or 1024x1792 \
+             (at most {MAX_UPLOAD_SIDE} pixels a side, {MAX_UPLOAD_PIXELS} a frame)."
+        );
+        return Err(ApiError::invalid("video", message));
+    }
+    if probe.duration_ms > MAX_UPLOAD_MS {
+        let message = format!("The uploaded video lasts {} ms; at most 60 seconds are accepted.", probe.duration_ms);
+        return Err(ApiError::invalid("video", message));
+    }
+    Ok(())
+}
+
 /// What an edit or extension starts from.
 struct Source {
     model: VideoModel,
@@ -296,6 +320,7 @@ fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
         Some(FileOrObject::File(bytes)) => {
             let probe = render::probe(&bytes)
                 .map_err(|e| ApiError::invalid("video", format!("Could not read the uploaded video: {e}.")))?;
+            check_upload_limits(&probe)?;
             let seconds = u32::try_from(probe.duration_ms.div_ceil(1000)).unwrap_or(4).clamp(1, 60);
             let size = VideoSize::from_dimensions(u32::from(probe.width), u32::from(probe.height));
             let scene = format!("upload:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)));
