@@ -336,3 +336,28 @@ async fn an_upload_claiming_a_huge_frame_is_refused_before_decoding() {
     assert!(api.message.contains("65534x65534") && api.message.contains("1792"), "{}", api.message);
     std::fs::remove_file(&path).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed_and_cannot_starve_others() {
+    // Before, idle connections stayed open forever: 1,141 of them exhausted the
+    // emulator's file descriptors and nobody else was served.
+    use tokio::io::AsyncReadExt;
+    let config =
+        EmulatorConfig { idle_timeout: Duration::from_millis(300), max_connections: 4, ..EmulatorConfig::fast() };
+    let emulator = emulator(config).await;
+    let mut idle = Vec::new();
+    for _ in 0..8 {
+        idle.push(tokio::net::TcpStream::connect(emulator.address()).await.unwrap());
+    }
+    // A real client is still served: idle connections give their slots back.
+    let [t, _] = clients(&emulator);
+    let started = std::time::Instant::now();
+    t.create(CreateVideo::new("still served")).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    // And each idle connection was closed by the server.
+    for mut stream in idle {
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(Duration::from_secs(3), stream.read(&mut byte)).await.expect("closed in time");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+}

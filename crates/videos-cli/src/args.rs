@@ -191,6 +191,10 @@ pub(crate) struct Serve {
     /// Fraction of answers cut off mid-body, 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_cut: f64,
+    /// Seconds a connection may send and receive nothing (a stalled request
+    /// head or body, an unused keep-alive) before it is closed, 1 to 3600.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) header_read_timeout: u64,
     /// Seed of the fault generator.
     #[arg(long, default_value_t = 0)]
     pub(crate) fault_seed: u64,

@@ -209,6 +209,7 @@ async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
         time_per_video_second: Duration::try_from_secs_f64(serve.seconds_per_video_second)
             .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,
         fps: serve.fps,
+        idle_timeout: Duration::from_secs(serve.header_read_timeout),
         faults: Faults {
             seed: serve.fault_seed,
             rate_limit: serve.fault_rate_limit,

@@ -19,6 +19,12 @@ pub struct EmulatorConfig {
     pub max_body_bytes: usize,
     /// The most jobs kept; creating more is refused until some are deleted.
     pub max_jobs: usize,
+    /// The most connections open at once; more wait for a free slot. Kept
+    /// below the usual limit of 1,024 file descriptors, which state files need too.
+    pub max_connections: usize,
+    /// How long a connection may send and receive nothing (a request head or
+    /// body that stalls, an unused keep-alive) before it is closed.
+    pub idle_timeout: Duration,
     /// Injected failures, off by default.
     pub faults: Faults,
 }
@@ -32,6 +38,8 @@ impl Default for EmulatorConfig {
             fps: 24,
             max_body_bytes: 64 * 1024 * 1024,
             max_jobs: 10_000,
+            max_connections: 512,
+            idle_timeout: Duration::from_secs(10),
             faults: Faults::default(),
         }
     }

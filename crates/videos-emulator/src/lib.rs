@@ -26,6 +26,7 @@
 //! - faults ([`Faults`]) are off unless configured, and seeded.
 
 mod config;
+mod connections;
 mod error;
 pub mod render;
 mod routes;
@@ -81,7 +82,9 @@ impl Emulator {
             state_dir: state_dir.clone(),
             render_slots: Semaphore::new(cpus),
         });
+        let (max_connections, idle_timeout) = (shared.config.max_connections, shared.config.idle_timeout);
         let app = routes::router(shared);
+        let listener = connections::Guarded::new(listener, max_connections, idle_timeout);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
