@@ -361,3 +361,28 @@ async fn idle_connections_are_closed_and_cannot_starve_others() {
         assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
     }
 }
+
+#[tokio::test]
+async fn an_emulator_configured_out_of_range_refuses_to_start_naming_the_setting() {
+    // Before, time_per_video_second of 5e18 s panicked the handlers and fps
+    // 1000000 rendered forever; the CLI checks its flags, the library now too.
+    let bad = [
+        (EmulatorConfig { fps: 1_000_000, ..EmulatorConfig::fast() }, "fps"),
+        (
+            EmulatorConfig { time_per_video_second: Duration::from_secs(5_000_000_000), ..EmulatorConfig::fast() },
+            "time_per_video_second",
+        ),
+        (
+            EmulatorConfig { faults: Faults { rate_limit: 2.0, ..Faults::default() }, ..EmulatorConfig::fast() },
+            "faults.rate_limit",
+        ),
+        (
+            EmulatorConfig { faults: Faults { cut: f64::NAN, ..Faults::default() }, ..EmulatorConfig::fast() },
+            "faults.cut",
+        ),
+    ];
+    for (config, field) in bad {
+        let err = Emulator::start(config).await.unwrap_err();
+        assert!(err.to_string().contains(field), "{field}: {err}");
+    }
+}

@@ -51,6 +51,39 @@ impl EmulatorConfig {
     pub fn fast() -> Self {
         Self { time_per_video_second: Duration::ZERO, fps: 4, ..Self::default() }
     }
+
+    /// Checks every number against the range the emulator can honour, naming
+    /// the field at fault: a job an hour per second of video, 1 to 60 frames a
+    /// second, fault fractions of 0 to 1, a fault delay of at most ten minutes.
+    /// [`crate::Emulator::start`] refuses a configuration that fails this.
+    pub fn validate(&self) -> Result<(), String> {
+        let fail = |field: &str, why: String| Err(format!("invalid emulator setting {field}: {why}"));
+        if self.time_per_video_second > Duration::from_secs(3600) {
+            return fail("time_per_video_second", format!("{:?} is over an hour", self.time_per_video_second));
+        }
+        if !(1..=60).contains(&self.fps) {
+            return fail("fps", format!("{} is outside 1 to 60", self.fps));
+        }
+        let fractions = [
+            ("faults.rate_limit", self.faults.rate_limit),
+            ("faults.server_error", self.faults.server_error),
+            ("faults.unavailable", self.faults.unavailable),
+            ("faults.slow", self.faults.slow),
+            ("faults.cut", self.faults.cut),
+        ];
+        for (field, value) in fractions {
+            if !(0.0..=1.0).contains(&value) {
+                return fail(field, format!("{value} is outside 0 to 1"));
+            }
+        }
+        if self.faults.delay > Duration::from_secs(600) {
+            return fail("faults.delay", format!("{:?} is over ten minutes", self.faults.delay));
+        }
+        if self.max_connections == 0 || self.idle_timeout.is_zero() {
+            return fail("max_connections / idle_timeout", "must be above zero".to_owned());
+        }
+        Ok(())
+    }
 }
 
 /// Fractions (0.0 to 1.0) of requests answered with a fault instead of

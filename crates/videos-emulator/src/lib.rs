@@ -60,8 +60,9 @@ impl Emulator {
         Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, config).await
     }
 
-    /// Starts on `address`.
+    /// Starts on `address`. A configuration that fails [`EmulatorConfig::validate`] is refused.
     pub async fn start_on(address: SocketAddr, config: EmulatorConfig) -> std::io::Result<Emulator> {
+        config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let (state_dir, temp) = match &config.state_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
