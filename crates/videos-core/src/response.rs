@@ -13,11 +13,11 @@ use crate::error::{ApiError, ApiErrorKind, DecodeError, Error, snippet};
 
 pub use crate::header::{POLL_AFTER_MS, REQUEST_ID};
 
-/// How much of an error body a transport needs to read: envelopes are small,
+/// How much of an error body the exchange reads: envelopes are small,
 /// and an HTML error page is only quoted, never kept whole.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// The largest JSON body a transport reads. A page of 100 jobs is about
+/// The largest JSON body the exchange accepts. A page of 100 jobs is about
 /// 50 KB; the limit only stops a misbehaving server from exhausting memory.
 pub const JSON_BODY_LIMIT: usize = 32 * 1024 * 1024;
 

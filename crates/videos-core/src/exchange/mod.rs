@@ -277,11 +277,6 @@ impl<T> Exchange<T> {
         }
     }
 
-    /// The request as first built (before any redirect).
-    pub fn request(&self) -> &Request<Body> {
-        &self.request
-    }
-
     /// How many retries were made so far.
     pub fn retries(&self) -> u32 {
         self.retries

@@ -29,7 +29,7 @@ pub struct ContentHead {
     pub status: StatusCode,
     /// The media type, such as `video/mp4` or `image/webp`.
     pub content_type: Option<String>,
-    /// The body's length, when the service states it; a transport checks the bytes it got against it.
+    /// The body's length, when the service states it; [`crate::MediaBody`] checks the bytes that came against it.
     pub content_length: Option<u64>,
     /// The `x-request-id`.
     pub request_id: Option<String>,

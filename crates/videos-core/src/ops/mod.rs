@@ -1,10 +1,11 @@
 //! The ten operations of the Videos API, one value each.
 //!
 //! Every operation is plain data that validates itself, builds its request
-//! and parses its response ([`Operation`]); a transport needs one generic
-//! send loop for all of them. Downloads are the exception: the core builds
-//! the request and checks the response head ([`DownloadContent::parse_head`]),
-//! the transport streams the body.
+//! and parses its response ([`Operation`]); one [`crate::Exchange`] drives
+//! any of them. Downloads are the exception: [`crate::Exchange::download`]
+//! ends at the accepted head, and the caller streams the body through
+//! [`crate::MediaBody`]. `parse_head` and `parse_error` serve a caller who
+//! drives a download with their own HTTP stack and no exchange.
 
 mod characters;
 mod content;
