@@ -129,3 +129,25 @@ pub(crate) fn drive<T>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_classified_truthfully() {
+        // A name that does not resolve was once reported as a reset.
+        assert_eq!(classify(&ureq::Error::HostNotFound), TransportFailure::Connect);
+        assert_eq!(classify(&ureq::Error::ConnectionFailed), TransportFailure::Connect);
+        let timed_out = std::io::Error::from(std::io::ErrorKind::TimedOut);
+        assert_eq!(classify(&ureq::Error::Io(timed_out)), TransportFailure::Timeout);
+        // ureq wraps its own errors inside the body reader's io errors.
+        let wrapped = std::io::Error::other(ureq::Error::HostNotFound);
+        assert_eq!(io_transport(wrapped).failure, TransportFailure::Connect);
+        assert_eq!(io_transport(std::io::Error::from(std::io::ErrorKind::TimedOut)).failure, TransportFailure::Timeout);
+        assert_eq!(
+            io_transport(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)).failure,
+            TransportFailure::Reset
+        );
+    }
+}

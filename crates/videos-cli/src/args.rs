@@ -22,6 +22,14 @@ pub(crate) struct Cli {
     /// Print the raw API objects as JSON on stdout.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// Seconds each attempt of a call that answers JSON may take in all,
+    /// 0.1 to 86400 (a download's body is bounded by --read-timeout
+    /// instead, since its length is open).
+    #[arg(long, global = true, value_name = "SECS", default_value_t = videos_core::config::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), value_parser = timeout_seconds)]
+    pub(crate) timeout: f64,
+    /// Seconds an answer may go silent between two reads of its body, 0.1 to 86400.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = videos_core::config::DEFAULT_READ_TIMEOUT.as_secs_f64(), value_parser = timeout_seconds)]
+    pub(crate) read_timeout: f64,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -195,6 +203,10 @@ pub(crate) struct Serve {
     /// head or body, an unused keep-alive) before it is closed, 1 to 3600.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(crate) header_read_timeout: u64,
+    /// Seconds a request body may take to arrive in all, however steadily it
+    /// trickles in (answered 408 after), 1 to 3600.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) body_read_timeout: u64,
     /// Seed of the fault generator.
     #[arg(long, default_value_t = 0)]
     pub(crate) fault_seed: u64,
@@ -226,6 +238,11 @@ fn number_in(text: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, St
 /// A fraction of requests: 0 to 1.
 fn fraction(text: &str) -> Result<f64, String> {
     number_in(text, 0.0..=1.0)
+}
+
+/// A client time limit: a tenth of a second to a day.
+fn timeout_seconds(text: &str) -> Result<f64, String> {
+    number_in(text, 0.1..=86_400.0)
 }
 
 /// How slow the emulator's jobs are: 0 to an hour per second of video.

@@ -22,7 +22,7 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
-    let Cli { base_url, api_key, json, command } = cli;
+    let Cli { base_url, api_key, json, timeout, read_timeout, command } = cli;
     if let Command::Serve(serve) = command {
         return self::serve(serve, api_key.filter(|k| !k.trim().is_empty())).await;
     }
@@ -52,6 +52,10 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             config
         }
     };
+    let connect = config.connect_timeout;
+    let config = config
+        .with_timeouts(connect, Duration::from_secs_f64(timeout))
+        .with_read_timeout(Duration::from_secs_f64(read_timeout));
     let videos = Client::new(config)?.videos();
     match command {
         Command::Create { prompt, model, seconds, size, input_reference, finish } => {
@@ -210,6 +214,7 @@ async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
             .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,
         fps: serve.fps,
         idle_timeout: Duration::from_secs(serve.header_read_timeout),
+        body_read_timeout: Duration::from_secs(serve.body_read_timeout),
         faults: Faults {
             seed: serve.fault_seed,
             rate_limit: serve.fault_rate_limit,

@@ -105,6 +105,54 @@ fn stalling_download_server(quiet: std::time::Duration) -> String {
     url
 }
 
+#[test]
+fn read_timeout_ends_a_stalled_download_and_keeps_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("clip.mp4");
+    std::fs::write(&target, b"the previous clip").unwrap();
+    let url = stalling_download_server(std::time::Duration::from_secs(30));
+    let started = std::time::Instant::now();
+    let output = videos()
+        .args(["--base-url", &url, "--api-key", "sk-test", "--read-timeout", "0.5", "download", "video_1", "--output"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "ended by --read-timeout, not by the server");
+    assert!(stderr.contains("timed out") || stderr.contains("within"), "{stderr}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"the previous clip");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+}
+
+#[test]
+fn timeout_bounds_a_call_whose_answer_never_comes() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        // Reads every request (retries included) and never answers; held open for 30 s.
+        let mut held = Vec::new();
+        listener.set_nonblocking(false).unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < until {
+            let Ok((mut socket, _)) = listener.accept() else { break };
+            let _ = socket.read(&mut [0u8; 4096]);
+            held.push(socket);
+        }
+    });
+    let started = std::time::Instant::now();
+    let output = videos()
+        .args(["--base-url", &url, "--api-key", "sk-test", "--timeout", "0.3", "get", "video_1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // Three attempts of 0.3 s and two backoffs of at most a few seconds.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(stderr.contains("within 300"), "names the limit: {stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_download_stopped_by_sigterm_or_sigint_leaves_no_partial_file() {

@@ -269,11 +269,19 @@ pub struct DecodeError {
     pub content_type: Option<String>,
     /// The start of the body, bounded (see [`snippet`]).
     pub snippet: String,
+    /// The whole body as it arrived, to read what the service sent when it
+    /// is not what the SDK expected (empty when it was over the limit).
+    pub body: bytes::Bytes,
+    /// Set when the body was longer than this many bytes and was not read
+    /// to the end: the call failed for good, since asking again would
+    /// bring the same body.
+    pub over_limit: Option<usize>,
     /// The service's request id, to quote to support.
     pub request_id: Option<String>,
     /// The parser's complaint, when there is one.
     pub source: Option<serde_json::Error>,
 }
+
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -24,15 +24,10 @@ pub const JSON_BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// The error for a JSON body past [`JSON_BODY_LIMIT`]: final, since the
 /// same request would get the same body again.
 pub fn body_too_large(status: StatusCode, headers: &HeaderMap) -> Error {
-    DecodeError {
-        expected: "a JSON body of at most 32 MiB",
-        status,
-        content_type: content_type(headers),
-        snippet: "a larger body (not read to the end)".to_owned(),
-        request_id: request_id(headers),
-        source: None,
-    }
-    .into()
+    let mut error = DecodeError::of("a JSON body of at most 32 MiB", status, headers, Bytes::new(), None);
+    error.snippet = "a larger body (not read to the end)".to_owned();
+    error.over_limit = Some(JSON_BODY_LIMIT);
+    error.into()
 }
 
 /// A successful answer with what came with it.
@@ -98,11 +93,7 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
     if let Some(ct) = response.headers().get(CONTENT_TYPE)
         && !is_json(ct.as_bytes())
     {
-        let content_type = content_type(response.headers());
-        let request_id = request_id(response.headers());
-        return Err(
-            DecodeError { expected, status, content_type, snippet: snippet(body), request_id, source: None }.into()
-        );
+        return Err(DecodeError::of(expected, status, response.headers(), body.clone(), None).into());
     }
     // One vectorised UTF-8 check of the whole body lets serde_json skip checking each string
     // it keeps (about a fifth of the parse); invalid UTF-8 goes the slow way for a located error.
@@ -110,11 +101,7 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(body),
     };
-    parsed.map_err(|e| {
-        let content_type = content_type(response.headers());
-        let request_id = request_id(response.headers());
-        DecodeError { expected, status, content_type, snippet: snippet(body), request_id, source: Some(e) }.into()
-    })
+    parsed.map_err(|e| DecodeError::of(expected, status, response.headers(), body.clone(), Some(e)).into())
 }
 
 /// [`parse_json`], keeping the status, request id and headers.
@@ -155,4 +142,26 @@ pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: O
         body_snippet,
         retry_after: retry_after(headers, now),
     })
+}
+
+impl DecodeError {
+    /// An answer with `status` and `headers` whose `body` is not what was expected.
+    pub(crate) fn of(
+        expected: &'static str,
+        status: StatusCode,
+        headers: &http::HeaderMap,
+        body: bytes::Bytes,
+        source: Option<serde_json::Error>,
+    ) -> Self {
+        Self {
+            expected,
+            status,
+            content_type: content_type(headers),
+            snippet: snippet(&body),
+            body,
+            over_limit: None,
+            request_id: request_id(headers),
+            source,
+        }
+    }
 }

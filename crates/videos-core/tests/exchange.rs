@@ -223,7 +223,8 @@ fn a_json_body_over_the_limit_is_final_even_with_retries_left() {
     assert_eq!(expect_read(&mut ex, &clock).1, 1, "one byte more is still worth reading");
     ex.handle_chunk(Bytes::from_static(b" "), &clock.now());
     let err = expect_done(&mut ex, &clock).unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    let Error::Decode(decode) = &err else { panic!("{err:?}") };
+    assert_eq!(decode.over_limit, Some(JSON_BODY_LIMIT), "callers can tell a body too large from a malformed one");
     assert_eq!(err.request_id(), Some("req_big"));
     assert_eq!(ex.retries(), 0);
 }

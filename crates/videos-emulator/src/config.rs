@@ -25,6 +25,9 @@ pub struct EmulatorConfig {
     /// How long a connection may send and receive nothing (a request head or
     /// body that stalls, an unused keep-alive) before it is closed.
     pub idle_timeout: Duration,
+    /// How long a request body may take to arrive in all, however steadily
+    /// it trickles in; a slower one is answered 408.
+    pub body_read_timeout: Duration,
     /// Injected failures, off by default.
     pub faults: Faults,
 }
@@ -40,6 +43,7 @@ impl Default for EmulatorConfig {
             max_jobs: 10_000,
             max_connections: 512,
             idle_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(60),
             faults: Faults::default(),
         }
     }
@@ -79,8 +83,8 @@ impl EmulatorConfig {
         if self.faults.delay > Duration::from_secs(600) {
             return fail("faults.delay", format!("{:?} is over ten minutes", self.faults.delay));
         }
-        if self.max_connections == 0 || self.idle_timeout.is_zero() {
-            return fail("max_connections / idle_timeout", "must be above zero".to_owned());
+        if self.max_connections == 0 || self.idle_timeout.is_zero() || self.body_read_timeout.is_zero() {
+            return fail("max_connections / idle_timeout / body_read_timeout", "must be above zero".to_owned());
         }
         Ok(())
     }

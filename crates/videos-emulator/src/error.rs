@@ -1,5 +1,7 @@
 //! The service's error envelope, as the emulator answers it.
 
+use std::borrow::Cow;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,19 +17,19 @@ pub(crate) struct ApiError {
     /// The envelope's `type`.
     pub(crate) error_type: &'static str,
     /// The envelope's `param`.
-    pub(crate) param: Option<&'static str>,
+    pub(crate) param: Option<Cow<'static, str>>,
     /// The envelope's `code`.
     pub(crate) code: Option<&'static str>,
 }
 
 impl ApiError {
     /// 400 `invalid_request_error` about `param`.
-    pub(crate) fn invalid(param: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(param: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
             error_type: "invalid_request_error",
-            param: Some(param),
+            param: Some(param.into()),
             code: None,
         }
     }
@@ -38,7 +40,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             message: format!("No {what} found with id '{id}'."),
             error_type: "invalid_request_error",
-            param: Some(param),
+            param: Some(param.into()),
             code: None,
         }
     }

@@ -20,6 +20,8 @@ fn accessors_answer_for_every_phase() {
         status: StatusCode::OK,
         content_type: None,
         snippet: snippet(b"<html>"),
+        body: bytes::Bytes::from_static(b"<html>"),
+        over_limit: None,
         request_id: Some("req_7".into()),
         source: None,
     });

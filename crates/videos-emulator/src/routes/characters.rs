@@ -13,7 +13,7 @@ use crate::state::{new_id, unix_now};
 
 /// Registers a character from an uploaded video and a name.
 pub(crate) async fn create(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
-    let form = Form::read(request, state.config.max_body_bytes).await?;
+    let form = Form::read(request, &state.config).await?;
     let Some(name) = form.text("name")? else {
         return Err(ApiError::invalid("name", "Missing required parameter: 'name'."));
     };

@@ -46,7 +46,7 @@ pub(crate) async fn download(
                 video.status
             ),
             error_type: "invalid_request_error",
-            param: Some("video_id"),
+            param: Some("video_id".into()),
             code: Some("video_not_ready"),
         });
     };

@@ -9,6 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 use videos_types::{VideoModel, VideoSeconds, VideoSize, limits};
 
+use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 
 /// The largest JSON body accepted. The API's JSON bodies are a prompt of at
@@ -32,9 +33,25 @@ pub(crate) enum Field {
 pub(crate) struct Form(HashMap<String, Field>);
 
 impl Form {
-    /// Reads a JSON or multipart body; a JSON body is limited to the smaller
-    /// of [`JSON_BODY_LIMIT`] and `max_body_bytes`.
-    pub(crate) async fn read(request: Request, max_body_bytes: usize) -> Result<Form, ApiError> {
+    /// Reads a JSON or multipart body within the configured time: a body
+    /// still arriving after `body_read_timeout` is answered 408, however
+    /// steadily it drips.
+    pub(crate) async fn read(request: Request, config: &EmulatorConfig) -> Result<Form, ApiError> {
+        let limit = config.body_read_timeout;
+        tokio::time::timeout(limit, Self::read_now(request, config.max_body_bytes)).await.unwrap_or_else(|_| {
+            Err(ApiError::invalid(
+                "body",
+                format!("The request body took longer than {} s to arrive.", limit.as_secs_f64()),
+            )
+            .code("request_timeout")
+            .with_status(axum::http::StatusCode::REQUEST_TIMEOUT))
+        })
+    }
+
+    /// Reads a JSON or multipart body; a JSON body, and each text part of a
+    /// multipart body, is limited to the smaller of [`JSON_BODY_LIMIT`] and
+    /// `max_body_bytes`, since it may be parsed as JSON.
+    async fn read_now(request: Request, max_body_bytes: usize) -> Result<Form, ApiError> {
         let content_type =
             request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
         if content_type.starts_with("multipart/form-data") {
@@ -48,6 +65,14 @@ impl Form {
                 let name = field.name().unwrap_or_default().to_owned();
                 let is_file = field.file_name().is_some();
                 let bytes = field.bytes().await.map_err(|e| body_error(e.status(), &e.body_text()))?;
+                if !is_file && bytes.len() > JSON_BODY_LIMIT {
+                    return Err(ApiError::invalid(
+                        name.clone(),
+                        format!("The form field '{name}' may be at most {JSON_BODY_LIMIT} bytes unless it is a file."),
+                    )
+                    .code("request_too_large")
+                    .with_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE));
+                }
                 let value = if is_file {
                     Field::File(bytes)
                 } else {

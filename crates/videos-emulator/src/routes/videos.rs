@@ -145,7 +145,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let form = Form::read(request, state.config.max_body_bytes).await?;
+    let form = Form::read(request, &state.config).await?;
     let prompt = input::prompt(&form)?;
     let model = input::model(&form)?;
     let size = input::size(&form)?;
@@ -260,7 +260,7 @@ pub(crate) async fn remix(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let form = Form::read(request, state.config.max_body_bytes).await?;
+    let form = Form::read(request, &state.config).await?;
     let prompt = input::prompt(&form)?;
     let (source, _) = state.completed_source(&video_id, "video_id")?;
     let seconds = source.seconds.as_secs().unwrap_or(4);
@@ -335,7 +335,7 @@ pub(crate) async fn edit(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let form = Form::read(request, state.config.max_body_bytes).await?;
+    let form = Form::read(request, &state.config).await?;
     let prompt = input::prompt(&form)?;
     let Source { model, size, seconds, segments } = source(&state, &form)?;
     let scene: String = segments.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join("\u{0}");
@@ -349,7 +349,7 @@ pub(crate) async fn extend(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let form = Form::read(request, state.config.max_body_bytes).await?;
+    let form = Form::read(request, &state.config).await?;
     let prompt = input::prompt(&form)?;
     let extra = input::extension_seconds(&form)?;
     let Source { model, size, seconds, mut segments } = source(&state, &form)?;
