@@ -158,15 +158,14 @@ impl Transport {
         match self {
             Transport::Async(c) => {
                 let mut seen = Vec::new();
-                let result =
-                    c.videos().poll_with(&id, options, |v| seen.push((v.status.to_string(), v.progress))).await;
+                let result = c.videos().poll_with(&id, options, |v| seen.push(observed(v))).await;
                 (result, seen)
             }
             Transport::Blocking(c) => {
                 let c = c.clone();
                 tokio::task::spawn_blocking(move || {
                     let mut seen = Vec::new();
-                    let result = c.videos().poll_with(&id, options, |v| seen.push((v.status.to_string(), v.progress)));
+                    let result = c.videos().poll_with(&id, options, |v| seen.push(observed(v)));
                     (result, seen)
                 })
                 .await
@@ -215,4 +214,9 @@ impl Transport {
             }
         }
     }
+}
+
+/// A polled video's status (`null` when it had none) and progress (0 when it had none).
+fn observed(video: &Video) -> (String, i64) {
+    (video.status.as_ref().map_or_else(|| "null".to_owned(), ToString::to_string), video.progress.unwrap_or(0))
 }

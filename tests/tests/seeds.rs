@@ -45,9 +45,9 @@ fn the_calico_example_keeps_its_unlisted_quality_field() {
     )
     .unwrap();
     let video: Video = serde_json::from_str(&text).unwrap();
-    assert_eq!(video.status, VideoStatus::Queued);
-    assert_eq!(video.size, VideoSize::Portrait1024x1792);
-    assert_eq!(video.seconds, VideoSeconds::Eight);
+    assert_eq!(video.status, Some(VideoStatus::Queued));
+    assert_eq!(video.size, Some(VideoSize::Portrait1024x1792));
+    assert_eq!(video.seconds, Some(VideoSeconds::Eight));
     assert_eq!(video.extra.get("quality"), Some(&Value::from("standard")));
     assert_eq!(video.completed_at, None);
 }

@@ -85,7 +85,7 @@ async fn create_as_json() {
             )
             .await
             .unwrap();
-        assert_eq!((video.id.as_str(), video.status), ("video_1", VideoStatus::Queued));
+        assert_eq!((video.id.as_str(), video.status), ("video_1", Some(VideoStatus::Queued)));
         let request = only_request(&server).await;
         assert_common(&request, "POST");
         assert_eq!(request.url.path(), "/v1/videos");
@@ -168,10 +168,10 @@ async fn retrieve_list_delete() {
             .await;
         let t = both(&config(&server.uri()))[i].clone();
 
-        assert_eq!(t.retrieve("video_1").await.unwrap().status, VideoStatus::Completed);
+        assert_eq!(t.retrieve("video_1").await.unwrap().status, Some(VideoStatus::Completed));
         let list = t.list(ListVideos::new().limit(5).order(VideoListOrder::Asc).after("video_0")).await.unwrap();
         assert_eq!(list.data[0].id, "video_2");
-        assert!(t.delete("video_1").await.unwrap().deleted);
+        assert!(t.delete("video_1").await.unwrap().deleted == Some(true));
 
         let requests = server.received_requests().await.unwrap();
         assert_common(&requests[0], "GET");

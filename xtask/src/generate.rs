@@ -34,6 +34,9 @@ pub fn generate(fragment: &Fragment) -> Result<String, FragmentError> {
         }
         settings.with_replacement(&def.name, &def.name, impls.into_iter());
     }
+    for (name, rust) in &model.external {
+        settings.with_replacement(name, format!("crate::{rust}"), std::iter::empty());
+    }
     let root: schemars::schema::RootSchema = serde_json::from_value(model.typify_input.clone())
         .map_err(|e| fragment.error("/components/schemas", format!("not a JSON Schema typify can read: {e}")))?;
     let mut space = TypeSpace::new(&settings);
@@ -83,7 +86,18 @@ impl VisitMut for Policies {
         }
     }
 
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        split_doc_lines(&mut item.attrs);
+        syn::visit_mut::visit_item_struct_mut(self, item);
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        split_doc_lines(&mut item.attrs);
+        syn::visit_mut::visit_item_enum_mut(self, item);
+    }
+
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        split_doc_lines(&mut field.attrs);
         field.attrs.retain_mut(strip_option_deserialize_with);
         if field.ident.as_ref().is_some_and(|i| i == "extra") && !field.attrs.iter().any(|a| a.path().is_ident("doc")) {
             field.attrs.insert(
@@ -93,6 +107,28 @@ impl VisitMut for Policies {
         }
         syn::visit_mut::visit_field_mut(self, field);
     }
+}
+
+/// Turns a `#[doc]` holding several lines into one attribute per line, so
+/// prettyplease writes `///` lines rather than a `/** */` block.
+fn split_doc_lines(attrs: &mut Vec<Attribute>) {
+    let mut out = Vec::with_capacity(attrs.len());
+    for attr in attrs.drain(..) {
+        let text = match &attr.meta {
+            Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) if text.value().contains('\n') => {
+                    Some(text.value())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match text {
+            Some(text) => out.extend(text.lines().map(|line| -> Attribute { syn::parse_quote!(#[doc = #line]) })),
+            None => out.push(attr),
+        }
+    }
+    *attrs = out;
 }
 
 /// Removes typify's `error` module (its `TryFrom` error type) when no

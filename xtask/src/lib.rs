@@ -13,6 +13,7 @@ pub mod generate;
 pub mod limits;
 pub mod open_enum;
 pub mod schema;
+pub mod tolerant;
 
 use std::path::{Path, PathBuf};
 

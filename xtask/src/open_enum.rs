@@ -125,8 +125,18 @@ pub fn emit(def: &EnumDef) -> TokenStream {
                     fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#name, E> {
                         ::std::result::Result::Ok(#name::from(value))
                     }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<#name, E> {
+                        ::std::result::Result::Ok(#name::from(value.to_string()))
+                    }
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<#name, E> {
+                        ::std::result::Result::Ok(#name::from(value.to_string()))
+                    }
+                    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<#name, E> {
+                        ::std::result::Result::Ok(#name::from(value.to_string()))
+                    }
                 }
-                deserializer.deserialize_str(Visitor)
+                // Any self-describing value, so a number (a gateway's `"seconds": 8`) reads as its text.
+                deserializer.deserialize_any(Visitor)
             }
         }
 

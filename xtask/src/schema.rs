@@ -51,6 +51,8 @@ pub struct LimitDef {
 pub struct Model {
     /// Open enums, sorted by name.
     pub enums: Vec<EnumDef>,
+    /// Schemas the crate writes by hand (`x-rust-type: Name`), as `(schema name, Rust type name)`.
+    pub external: Vec<(String, String)>,
     /// Limits, in fragment order.
     pub limits: Vec<LimitDef>,
     /// `{"definitions": …}` for typify: the objects, plus stand-ins for the enums it must not generate.
@@ -62,6 +64,8 @@ enum Kind {
     Enum,
     Alias,
     Object,
+    /// Written by hand in the types crate, named by `x-rust-type`.
+    External,
 }
 
 /// Keywords that only constrain or annotate values: dropped before typify sees them.
@@ -101,6 +105,7 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
 
     let mut reader = Reader { fragment, schemas, kinds: &kinds, enums: BTreeMap::new(), limits: Vec::new() };
     let mut definitions = Map::new();
+    let mut external = Vec::new();
     for (name, schema) in schemas {
         let pointer = pointer_of(&["components", "schemas", name]);
         require_description(fragment, schema, &pointer)?;
@@ -110,6 +115,15 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
                 reader.add_enum(def, &pointer)?;
             }
             Kind::Alias => reader.collect_limits(name, schema),
+            Kind::External => {
+                let rust = schema.get("x-rust-type").and_then(Value::as_str).filter(|t| is_type_name(t));
+                let rust = rust.ok_or_else(|| {
+                    fragment.error(&format!("{pointer}/x-rust-type"), "must name a Rust type (UpperCamelCase)")
+                })?;
+                // typify only needs to know the name exists; the crate defines it.
+                definitions.insert(name.clone(), json!({ "type": "object" }));
+                external.push((name.clone(), rust.to_owned()));
+            }
             Kind::Object => {
                 let rewritten = reader.rewrite(schema, &pointer, name)?;
                 definitions.insert(name.clone(), rewritten);
@@ -122,12 +136,16 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
     }
     Ok(Model {
         enums: reader.enums.into_values().collect(),
+        external,
         limits: reader.limits,
         typify_input: json!({ "definitions": definitions }),
     })
 }
 
 fn classify(fragment: &Fragment, schema: &Value, pointer: &str) -> Result<Kind, FragmentError> {
+    if schema.get("x-rust-type").is_some() {
+        return Ok(Kind::External);
+    }
     if enum_values(schema).is_some() {
         return Ok(Kind::Enum);
     }
@@ -386,6 +404,9 @@ impl Reader<'_> {
                 }
             }
         }
+        if let Some(tolerant) = map.get("x-tolerant") {
+            crate::tolerant::apply(self.fragment, &mut out, tolerant, &format!("{pointer}/x-tolerant"))?;
+        }
         let is_object = out.get("type").and_then(Value::as_str) == Some("object") || out.contains_key("properties");
         if is_object && !out.contains_key("additionalProperties") {
             // Keep fields the fragment does not list: typify flattens them into `extra`.
@@ -400,7 +421,7 @@ impl Reader<'_> {
         }
         // A bare reference to a documented alias or enum inherits its description.
         if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(schema_ref_name)
-            && self.kinds.get(&name).is_some_and(|k| *k != Kind::Object)
+            && self.kinds.get(&name).is_some_and(|k| matches!(k, Kind::Alias | Kind::Enum))
         {
             return Ok(());
         }

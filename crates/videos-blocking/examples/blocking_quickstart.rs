@@ -5,7 +5,7 @@
 //! ```
 
 use videos_blocking::core::CreateVideo;
-use videos_blocking::types::{VideoSeconds, VideoSize};
+use videos_blocking::types::{VideoSeconds, VideoSize, shown};
 use videos_blocking::{Client, PollOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,10 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .seconds(VideoSeconds::Four)
         .size(VideoSize::Portrait720x1280);
     let video = videos.create_and_poll_with(params, PollOptions::default(), |v| {
-        eprintln!("{}: {} {}%", v.id, v.status, v.progress)
+        eprintln!("{}: {} {}%", v.id, shown(&v.status), shown(&v.progress))
     })?;
     if let Some(error) = &video.error {
-        return Err(format!("{} failed: {} ({})", video.id, error.message, error.code).into());
+        return Err(format!("{} failed: {} ({})", video.id, shown(&error.message), shown(&error.code)).into());
     }
 
     let bytes = videos.download_to(&video.id, None, "cat.mp4".as_ref())?;

@@ -3,7 +3,7 @@
 
 use videos_blocking::Client;
 use videos_blocking::core::{CreateVideo, FilePart, InputReference};
-use videos_blocking::types::VideoSize;
+use videos_blocking::types::{VideoSize, shown};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: reference_image IMAGE")?;
@@ -11,6 +11,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .size(VideoSize::Portrait720x1280)
         .input_reference(InputReference::Upload(FilePart::from_path(path)?));
     let video = Client::from_env()?.videos().create(params)?;
-    println!("started {} ({})", video.id, video.status);
+    println!("started {} ({})", video.id, shown(&video.status));
     Ok(())
 }

@@ -12,7 +12,7 @@ use videos_core::{
 use videos_emulator::{Emulator, EmulatorConfig, Faults};
 use videos_reqwest::{Client, Videos};
 use videos_types::{
-    ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus,
+    ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown,
 };
 
 use crate::args::{CharacterCommand, Cli, Command, Finish, Order, Serve, Variant};
@@ -96,7 +96,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                     return output::json(&page);
                 }
                 page.data.iter().for_each(|v| println!("{}", output::video_line(v)));
-                if page.has_more
+                if page.has_more == Some(true)
                     && let Some(last) = &page.last_id
                 {
                     eprintln!("more: videos list --after {}", output::clean(last));
@@ -176,17 +176,18 @@ async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) 
     if !finish.wait && finish.output.is_none() {
         return output::video(&video, json);
     }
-    let video = if videos_core::poll::is_final(&video.status) { video } else { wait(videos, &video.id).await? };
+    let finished = video.status.as_ref().is_some_and(videos_core::poll::is_final);
+    let video = if finished { video } else { wait(videos, &video.id).await? };
     finish_downloaded(videos, video, finish.output.as_deref(), json).await
 }
 
 async fn finish_downloaded(videos: &Videos, video: Video, output_path: Option<&Path>, json: bool) -> Result<()> {
     output::video(&video, json)?;
     if let Some(error) = &video.error {
-        return Err(format!("video {} failed: {}: {}", video.id, error.code, error.message).into());
+        return Err(format!("video {} failed: {}: {}", video.id, shown(&error.code), shown(&error.message)).into());
     }
-    if video.status != VideoStatus::Completed {
-        return Err(format!("video {} ended as {}", video.id, video.status).into());
+    if video.status != Some(VideoStatus::Completed) {
+        return Err(format!("video {} ended as {}", video.id, shown(&video.status)).into());
     }
     if let Some(path) = output_path {
         let written = download(videos, &video.id, VideoContentVariant::Video, path).await?;

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
-use videos_types::{Video, VideoCharacter, VideoDeleteResponse};
+use videos_types::{Video, VideoCharacter, VideoDeleteResponse, shown};
 
 /// `text` with every control character (C0, DEL, C1: escape sequences, bells,
 /// carriage returns that overwrite a line) written as a visible escape.
@@ -63,10 +63,15 @@ pub(crate) fn json(value: &impl Serialize) -> Result<(), Box<dyn std::error::Err
 pub(crate) fn video_line(video: &Video) -> String {
     let mut line = format!(
         "{}  {}  {}%  {}  {}s  {}",
-        video.id, video.status, video.progress, video.size, video.seconds, video.model
+        video.id,
+        shown(&video.status),
+        shown(&video.progress),
+        shown(&video.size),
+        shown(&video.seconds),
+        shown(&video.model)
     );
     if let Some(error) = &video.error {
-        line.push_str(&format!("  error {}: {}", error.code, error.message));
+        line.push_str(&format!("  error {}: {}", shown(&error.code), shown(&error.message)));
     }
     if let Some(source) = &video.remixed_from_video_id {
         line.push_str(&format!("  remixed from {source}"));

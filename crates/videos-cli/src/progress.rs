@@ -1,7 +1,7 @@
 //! Progress bars on stderr; indicatif hides them when stderr is not a terminal.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use videos_types::Video;
+use videos_types::{Video, shown};
 
 /// A bar that follows a job's progress.
 pub(crate) fn job(id: &str) -> ProgressBar {
@@ -15,8 +15,8 @@ pub(crate) fn job(id: &str) -> ProgressBar {
 
 /// Updates a job bar from a fresh state.
 pub(crate) fn update(bar: &ProgressBar, video: &Video) {
-    bar.set_position(video.progress.clamp(0, 100) as u64);
-    bar.set_message(crate::output::clean(&format!("{} {}", video.id, video.status)).into_owned());
+    bar.set_position(video.progress.unwrap_or(0).clamp(0, 100) as u64);
+    bar.set_message(crate::output::clean(&format!("{} {}", video.id, shown(&video.status))).into_owned());
 }
 
 /// A bar for a download of `total` bytes (unknown when `None`).

@@ -42,8 +42,8 @@ fn json_prints_the_raw_object() {
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let video: videos_types::Video = serde_json::from_slice(&output.stdout).expect("stdout is one Video in JSON");
-    assert_eq!((video.seconds.as_str(), video.size.as_str()), ("8", "1280x720"));
-    assert_eq!(video.object.as_str(), "video");
+    assert_eq!((video.seconds.unwrap().as_str(), video.size.unwrap().as_str()), ("8", "1280x720"));
+    assert_eq!(video.object.unwrap().as_str(), "video");
 }
 
 #[test]

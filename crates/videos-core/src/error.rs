@@ -230,10 +230,12 @@ pub struct ApiError {
     pub param: Option<String>,
     /// The envelope's `code`.
     pub code: Option<String>,
-    /// The `x-request-id` header, to quote to support.
+    /// The request id (`x-request-id` or a gateway's own header), to quote to support.
     pub request_id: Option<String>,
     /// The start of the body, when it was not an error envelope (an HTML page from a proxy, say).
     pub body_snippet: Option<String>,
+    /// The body as it arrived (its first 64 KiB), whatever its shape.
+    pub body: bytes::Bytes,
     /// How long the service asked the client to wait (`retry-after-ms` or `retry-after` in seconds).
     pub retry_after: Option<Duration>,
 }
@@ -281,7 +283,6 @@ pub struct DecodeError {
     /// The parser's complaint, when there is one.
     pub source: Option<serde_json::Error>,
 }
-
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

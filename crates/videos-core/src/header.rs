@@ -13,6 +13,9 @@ pub const OPENAI_ORGANIZATION: HeaderName = HeaderName::from_static("openai-orga
 pub const OPENAI_PROJECT: HeaderName = HeaderName::from_static("openai-project");
 /// The header carrying the service's id for a request.
 pub const REQUEST_ID: &str = "x-request-id";
+/// Every header that carries a request id, in the order they are looked
+/// for: OpenAI's, Azure API Management's, Azure's, LiteLLM's.
+pub const REQUEST_ID_HEADERS: [&str; 4] = [REQUEST_ID, "apim-request-id", "x-ms-request-id", "x-litellm-call-id"];
 /// The header in which the service suggests how long to wait before polling again.
 pub const POLL_AFTER_MS: &str = "openai-poll-after-ms";
 /// The header with which the service overrides the retry decision.

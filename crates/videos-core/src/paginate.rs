@@ -44,7 +44,8 @@ impl Pager {
     pub fn handle_page(&mut self, page: &VideoList) -> Result<(), PaginationError> {
         self.pages += 1;
         let Some(current) = self.next.take() else { return Ok(()) };
-        if !page.has_more {
+        // A page that does not say whether more follow ends the walk.
+        if page.has_more != Some(true) {
             return Ok(());
         }
         let cursor = page.last_id.clone().filter(|c| !c.is_empty()).or_else(|| page.data.last().map(|v| v.id.clone()));

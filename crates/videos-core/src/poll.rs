@@ -36,9 +36,15 @@ pub const MAX_SERVER_POLL_INTERVAL: Duration = Duration::from_secs(60);
 /// minutes; an hour is far past any normal job but still ends.
 pub const DEFAULT_POLL_DEADLINE: Duration = Duration::from_secs(60 * 60);
 
-/// Whether a status is final: `completed` or `failed`.
+/// Whether a status is final: `completed` or `failed`, or one of the ends
+/// other services report for a job that will never complete (`cancelled`,
+/// `canceled`, `expired`). Any other status, and none at all, is still
+/// running as far as polling is concerned.
 pub fn is_final(status: &VideoStatus) -> bool {
-    matches!(status, VideoStatus::Completed | VideoStatus::Failed)
+    match status {
+        VideoStatus::Completed | VideoStatus::Failed => true,
+        other => matches!(other.as_str(), "cancelled" | "canceled" | "expired"),
+    }
 }
 
 /// How to poll.
@@ -91,7 +97,7 @@ pub struct Poller {
     options: PollOptions,
     started: Option<Instant>,
     state: State,
-    last: Option<(VideoStatus, i64)>,
+    last: Option<(Option<VideoStatus>, Option<i64>)>,
 }
 
 impl Poller {
@@ -115,8 +121,8 @@ impl Poller {
         &self.video_id
     }
 
-    /// The last status and progress seen.
-    pub fn last_seen(&self) -> Option<&(VideoStatus, i64)> {
+    /// The last status and progress seen (each `None` when the answer had none).
+    pub fn last_seen(&self) -> Option<&(Option<VideoStatus>, Option<i64>)> {
         self.last.as_ref()
     }
 
@@ -128,8 +134,8 @@ impl Poller {
             State::Finished(video) => PollAction::Done(video.clone()),
             _ if elapsed >= self.options.deadline => PollAction::TimedOut(PollTimeout {
                 video_id: self.video_id.clone(),
-                last_status: self.last.as_ref().map(|(s, _)| s.clone()),
-                last_progress: self.last.as_ref().map(|(_, p)| *p),
+                last_status: self.last.as_ref().and_then(|(s, _)| s.clone()),
+                last_progress: self.last.as_ref().and_then(|(_, p)| *p),
                 waited: elapsed,
             }),
             State::Sleeping { until } if now < *until => {
@@ -147,7 +153,7 @@ impl Poller {
     /// Hands over the video a [`PollAction::Send`] fetched, with its response headers.
     pub fn handle_video(&mut self, video: Video, headers: &HeaderMap, now: Instant) {
         self.last = Some((video.status.clone(), video.progress));
-        if is_final(&video.status) {
+        if video.status.as_ref().is_some_and(is_final) {
             self.state = State::Finished(Box::new(video));
             return;
         }

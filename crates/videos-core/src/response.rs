@@ -7,11 +7,11 @@ use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use videos_types::ErrorResponse;
+use videos_types::Video;
 
 use crate::error::{ApiError, ApiErrorKind, DecodeError, Error, snippet};
 
-pub use crate::header::{POLL_AFTER_MS, REQUEST_ID};
+pub use crate::header::{POLL_AFTER_MS, REQUEST_ID, REQUEST_ID_HEADERS};
 
 /// How much of an error body the exchange reads: envelopes are small,
 /// and an HTML error page is only quoted, never kept whole.
@@ -37,15 +37,20 @@ pub struct ApiResponse<T> {
     pub value: T,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `x-request-id`, to quote to support.
+    /// The request id (`x-request-id`, or a gateway's own, see
+    /// [`REQUEST_ID_HEADERS`]), to quote to support.
     pub request_id: Option<String>,
     /// Every response header.
     pub headers: HeaderMap,
 }
 
-/// The `x-request-id` header.
+/// The request id: the first of [`REQUEST_ID_HEADERS`] present with a
+/// printable value, cut to 256 bytes (it is quoted in every error message).
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        let text = headers.get(*name)?.to_str().ok()?.trim();
+        (!text.is_empty()).then(|| text[..text.len().min(256)].to_owned())
+    })
 }
 
 /// The `openai-poll-after-ms` header as a duration.
@@ -123,25 +128,63 @@ pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
 /// [`api_error`], with the wall clock at which the answer arrived, so that a
 /// `retry-after` given as an HTTP date becomes a wait too.
 pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: Option<SystemTime>) -> Error {
-    let envelope = serde_json::from_slice::<ErrorResponse>(body).ok().map(|e| e.error);
-    let (message, error_type, param, code, body_snippet) = match envelope {
-        Some(e) => (e.message, e.type_, e.param, e.code, None),
+    let envelope = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| read_envelope(&v));
+    let (envelope, body_snippet) = match envelope {
+        Some(e) => (e, None),
         None => {
             let reason = status.canonical_reason().unwrap_or("error");
-            (format!("{reason} (no error envelope in the body)"), None, None, None, Some(snippet(body)))
+            let message = format!("{reason} (no error envelope in the body)");
+            (Envelope { message, ..Envelope::default() }, Some(snippet(body)))
         }
     };
     Error::from(ApiError {
         status,
         kind: ApiErrorKind::from_status(status),
-        message,
-        error_type,
-        param,
-        code,
+        message: envelope.message,
+        error_type: envelope.error_type,
+        param: envelope.param,
+        code: envelope.code,
         request_id: request_id(headers),
         body_snippet,
+        body: Bytes::copy_from_slice(body),
         retry_after: retry_after(headers, now),
     })
+}
+
+/// What an error body says, whichever of the shapes in use it has.
+#[derive(Default)]
+struct Envelope {
+    message: String,
+    error_type: Option<String>,
+    param: Option<String>,
+    code: Option<String>,
+}
+
+/// Reads the error shapes seen in the wild: OpenAI's and Azure's
+/// `{"error": {message, type, param, code}}` (with `code` a string, a number
+/// or absent), `{"error": "text"}`, FastAPI's `{"detail": …}` (LiteLLM's
+/// own failures) and a bare `{"message": …}`. `None` for anything else.
+fn read_envelope(body: &serde_json::Value) -> Option<Envelope> {
+    use serde_json::Value;
+    // A string as is; a number as its text; anything else (an object, a list) as compact JSON.
+    let text = |value: &Value| match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        other => Some(other.to_string()),
+    };
+    let inner = body.get("error");
+    if let Some(Value::Object(error)) = inner {
+        let field = |name: &str| error.get(name).and_then(text);
+        let message = field("message").unwrap_or_else(|| "(the error envelope has no message)".to_owned());
+        return Some(Envelope { message, error_type: field("type"), param: field("param"), code: field("code") });
+    }
+    let message = match inner {
+        Some(Value::String(message)) => message.clone(),
+        _ => body.get("detail").or_else(|| body.get("message")).and_then(text)?,
+    };
+    let code = body.get("code").and_then(text);
+    Some(Envelope { message, code, ..Envelope::default() })
 }
 
 impl DecodeError {
@@ -164,4 +207,49 @@ impl DecodeError {
             source,
         }
     }
+}
+
+/// Reads the answer to a job-creating POST (create, remix, edit, extend).
+///
+/// The job exists once the service said 2xx, and it is paid for, so its id
+/// must reach the caller even when the rest of the body is not what this
+/// SDK reads (a gateway's own shapes): each field that reads on its own is
+/// kept, the others stay as raw JSON in `extra`. Only a body without an
+/// `id` is an error, and that error is final (never retried, which would
+/// create a second job) and carries the raw body and the request id.
+pub fn parse_created_job(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
+    let error = match parse_json_with_meta::<Video>("a Video", response.clone()) {
+        Ok(parsed) => return Ok(parsed),
+        Err(error) => error,
+    };
+    let Some(video) = salvage_video(response.body()) else { return Err(error) };
+    let (parts, _) = response.into_parts();
+    Ok(ApiResponse {
+        value: video,
+        status: parts.status,
+        request_id: request_id(&parts.headers),
+        headers: parts.headers,
+    })
+}
+
+/// A `Video` from an object whose `id` is a non-empty string, keeping every
+/// field that reads on its own and leaving the rest, raw, in `extra`.
+fn salvage_video(body: &[u8]) -> Option<Video> {
+    let serde_json::Value::Object(fields) = serde_json::from_slice(body).ok()? else { return None };
+    let id = fields.get("id")?.as_str().filter(|id| !id.is_empty())?.to_owned();
+    let mut readable = serde_json::Map::new();
+    let mut unreadable = serde_json::Map::new();
+    for (name, value) in fields {
+        let alone = serde_json::json!({ "id": id, name.as_str(): value });
+        if serde_json::from_value::<Video>(alone).is_ok() {
+            readable.insert(name, value);
+        } else {
+            unreadable.insert(name, value);
+        }
+    }
+    let mut video: Video = serde_json::from_value(serde_json::Value::Object(readable)).ok()?;
+    // A field this SDK knows but could not read stays in `extra` under its
+    // own name, with the typed field `None`: nothing the service sent is lost.
+    video.extra.extend(unreadable);
+    Some(video)
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Map;
 use videos_types::{
-    Video, VideoCharacter, VideoCreateError, VideoModel, VideoObject, VideoSeconds, VideoSize, VideoStatus,
+    UnixTime, Video, VideoCharacter, VideoCreateError, VideoModel, VideoObject, VideoSeconds, VideoSize, VideoStatus,
 };
 
 use crate::render::Rendered;
@@ -66,42 +66,42 @@ impl Job {
         let elapsed = now.saturating_duration_since(self.created);
         let fraction = if self.length.is_zero() { 1.0 } else { elapsed.as_secs_f64() / self.length.as_secs_f64() };
         let v = &mut self.video;
-        if v.status == VideoStatus::Completed || v.status == VideoStatus::Failed {
+        if matches!(v.status, Some(VideoStatus::Completed | VideoStatus::Failed)) {
             return v.clone();
         }
         let finished = |v: &mut Video, status: VideoStatus| {
-            v.status = status;
-            v.completed_at = Some(unix_now());
+            v.status = Some(status);
+            v.completed_at = Some(UnixTime::from_secs(unix_now()));
         };
         match (&self.fail, &self.media) {
             (Some((code, message)), _) if fraction >= 0.3 => {
                 finished(v, VideoStatus::Failed);
                 v.error = Some(VideoCreateError {
-                    code: (*code).to_owned(),
-                    message: (*message).to_owned(),
+                    code: Some((*code).to_owned()),
+                    message: Some((*message).to_owned()),
                     extra: Map::new(),
                 });
             }
             (None, Media::Failed(reason)) => {
                 finished(v, VideoStatus::Failed);
                 v.error = Some(VideoCreateError {
-                    code: "render_failed".to_owned(),
-                    message: reason.clone(),
+                    code: Some("render_failed".to_owned()),
+                    message: Some(reason.clone()),
                     extra: Map::new(),
                 });
             }
             (None, Media::Ready(_)) if fraction >= 1.0 => {
                 finished(v, VideoStatus::Completed);
-                v.progress = 100;
-                v.expires_at = v.completed_at.map(|t| t + 24 * 60 * 60);
+                v.progress = Some(100);
+                v.expires_at = v.completed_at.as_ref().map(|t| UnixTime::from_secs(t.as_secs() + 24 * 60 * 60));
             }
             _ if fraction < 0.1 => {
-                v.status = VideoStatus::Queued;
-                v.progress = 0;
+                v.status = Some(VideoStatus::Queued);
+                v.progress = Some(0);
             }
             _ => {
-                v.status = VideoStatus::InProgress;
-                v.progress = ((fraction * 100.0) as i64).clamp(1, 99);
+                v.status = Some(VideoStatus::InProgress);
+                v.progress = Some(((fraction * 100.0) as i64).clamp(1, 99));
             }
         }
         v.clone()
@@ -117,6 +117,11 @@ pub(crate) struct Store {
     pub(crate) characters: HashMap<String, VideoCharacter>,
     /// `route + key` → the job created the first time.
     pub(crate) idempotency: HashMap<String, String>,
+}
+
+/// A job's status for messages (the emulator always sets one).
+pub(crate) fn status_text(video: &Video) -> &str {
+    video.status.as_ref().map_or("unknown", VideoStatus::as_str)
 }
 
 /// A fresh id with `prefix`.
@@ -135,16 +140,16 @@ pub(crate) fn new_video(
 ) -> Video {
     Video {
         id,
-        object: VideoObject::Video,
-        model,
-        status: VideoStatus::Queued,
-        progress: 0,
-        created_at: unix_now(),
+        object: Some(VideoObject::Video),
+        model: Some(model),
+        status: Some(VideoStatus::Queued),
+        progress: Some(0),
+        created_at: Some(UnixTime::from_secs(unix_now())),
         completed_at: None,
         expires_at: None,
         prompt,
-        size,
-        seconds,
+        size: Some(size),
+        seconds: Some(seconds),
         remixed_from_video_id: remixed_from,
         error: None,
         extra: Map::new(),

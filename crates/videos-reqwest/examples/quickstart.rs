@@ -7,7 +7,7 @@
 //! ```
 
 use videos_reqwest::core::CreateVideo;
-use videos_reqwest::types::{VideoSeconds, VideoSize};
+use videos_reqwest::types::{VideoSeconds, VideoSize, shown};
 use videos_reqwest::{Client, PollOptions};
 
 #[tokio::main(flavor = "current_thread")]
@@ -19,10 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .seconds(VideoSeconds::Four)
         .size(VideoSize::Portrait720x1280);
     let video = videos
-        .create_and_poll_with(params, PollOptions::default(), |v| eprintln!("{}: {} {}%", v.id, v.status, v.progress))
+        .create_and_poll_with(params, PollOptions::default(), |v| {
+            eprintln!("{}: {} {}%", v.id, shown(&v.status), shown(&v.progress))
+        })
         .await?;
     if let Some(error) = &video.error {
-        return Err(format!("{} failed: {} ({})", video.id, error.message, error.code).into());
+        return Err(format!("{} failed: {} ({})", video.id, shown(&error.message), shown(&error.code)).into());
     }
 
     let bytes = videos.download_to(&video.id, None, "cat.mp4".as_ref()).await?;

@@ -3,7 +3,7 @@
 
 use videos_reqwest::Client;
 use videos_reqwest::core::{CreateVideo, FilePart, InputReference};
-use videos_reqwest::types::VideoSize;
+use videos_reqwest::types::{VideoSize, shown};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,6 +12,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .size(VideoSize::Portrait720x1280)
         .input_reference(InputReference::Upload(FilePart::from_path(path)?));
     let video = Client::from_env()?.videos().create(params).await?;
-    println!("started {} ({})", video.id, video.status);
+    println!("started {} ({})", video.id, shown(&video.status));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Remix a completed video: `cargo run -p videos-reqwest --example remix -- VIDEO_ID "new prompt"`.
 
 use videos_reqwest::Client;
+use videos_reqwest::types::shown;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -10,6 +11,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let videos = Client::from_env()?.videos();
     let remix = videos.remix_and_poll(&id, &prompt).await?;
-    println!("{} ({}) remixed from {}", remix.id, remix.status, remix.remixed_from_video_id.unwrap_or_default());
+    println!(
+        "{} ({}) remixed from {}",
+        remix.id,
+        shown(&remix.status),
+        remix.remixed_from_video_id.unwrap_or_default()
+    );
     Ok(())
 }

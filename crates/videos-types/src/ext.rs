@@ -82,6 +82,27 @@ impl VideoExtendBody {
     }
 }
 
+/// Shows an optional field in text: its value, or `-` when the answer had
+/// none (gateways leave fields out or send null).
+///
+/// ```
+/// use videos_types::{VideoStatus, shown};
+/// assert_eq!(shown(&Some(VideoStatus::Queued)).to_string(), "queued");
+/// assert_eq!(shown(&None::<VideoStatus>).to_string(), "-");
+/// ```
+pub fn shown<T: std::fmt::Display>(value: &Option<T>) -> impl std::fmt::Display + '_ {
+    struct Shown<'a, T>(&'a Option<T>);
+    impl<T: std::fmt::Display> std::fmt::Display for Shown<'_, T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self.0 {
+                Some(value) => value.fmt(f),
+                None => f.write_str("-"),
+            }
+        }
+    }
+    Shown(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,43 +42,47 @@ pub struct ImageInputReference {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// A video-generation job and, once it completes, the video it produced.
+///
+/// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Video {
-    /// When the job finished, in Unix seconds; null until then.
-    pub completed_at: ::std::option::Option<i64>,
-    /// When the job was created, in Unix seconds.
-    pub created_at: i64,
+    /// When the job finished; null until then.
+    pub completed_at: ::std::option::Option<crate::UnixTime>,
+    /// When the job was created.
+    pub created_at: ::std::option::Option<crate::UnixTime>,
     /// Why the job failed; null unless `status` is `failed`.
     pub error: ::std::option::Option<VideoCreateError>,
-    /// When the downloadable media stops being available, in Unix seconds; null when not set.
-    pub expires_at: ::std::option::Option<i64>,
+    /// When the downloadable media stops being available; null when not set.
+    pub expires_at: ::std::option::Option<crate::UnixTime>,
     /// The job's identifier, such as `video_123`.
     pub id: ::std::string::String,
     /// The model that renders (or rendered) the job.
-    pub model: VideoModel,
+    pub model: ::std::option::Option<VideoModel>,
     /// Always `video`.
-    pub object: VideoObject,
+    pub object: ::std::option::Option<VideoObject>,
     /// Rough completion percentage, 0 to 100.
-    pub progress: i64,
+    pub progress: ::std::option::Option<i64>,
     /// The prompt the job was created with; may be null.
     pub prompt: ::std::option::Option<::std::string::String>,
     /// For a remix, the job it was made from; null otherwise.
     pub remixed_from_video_id: ::std::option::Option<::std::string::String>,
     /// The clip length in seconds. For an extension this is the length of the stitched result, which can be a value no create request accepts (such as `16` or `20`); the open enum keeps it.
-    pub seconds: VideoSeconds,
+    pub seconds: ::std::option::Option<VideoSeconds>,
     /// The frame size, width x height in pixels.
-    pub size: VideoSize,
+    pub size: ::std::option::Option<VideoSize>,
     /// Where the job is in its lifecycle.
-    pub status: VideoStatus,
+    pub status: ::std::option::Option<VideoStatus>,
     /// Fields this version does not list: kept from a response so a round trip loses nothing, and sent as given in a request.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// A reusable character taken from an uploaded video.
+///
+/// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoCharacter {
-    /// When the character was created, in Unix seconds.
-    pub created_at: i64,
+    /// When the character was created.
+    pub created_at: ::std::option::Option<crate::UnixTime>,
     /// The character's identifier, such as `char_123`; may be null.
     pub id: ::std::option::Option<::std::string::String>,
     /// The character's display name; may be null.
@@ -109,25 +113,29 @@ pub struct VideoCreateBody {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// What went wrong with a failed job.
+///
+/// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoCreateError {
     /// A stable, machine-readable reason.
-    pub code: ::std::string::String,
+    pub code: ::std::option::Option<::std::string::String>,
     /// A sentence for humans.
-    pub message: ::std::string::String,
+    pub message: ::std::option::Option<::std::string::String>,
     /// Fields this version does not list: kept from a response so a round trip loses nothing, and sent as given in a request.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The answer to a delete.
+///
+/// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoDeleteResponse {
     /// True when the job and its media were removed.
-    pub deleted: bool,
+    pub deleted: ::std::option::Option<bool>,
     /// The id of the deleted job.
     pub id: ::std::string::String,
     /// Always `video.deleted`.
-    pub object: VideoDeleteResponseObject,
+    pub object: ::std::option::Option<VideoDeleteResponseObject>,
     /// Fields this version does not list: kept from a response so a round trip loses nothing, and sent as given in a request.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -157,6 +165,8 @@ pub struct VideoExtendBody {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// One page of a job listing, with the cursor for the next.
+///
+/// Read tolerantly: any field but `data` may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoList {
     /// The jobs on this page, in the requested order.
@@ -164,11 +174,11 @@ pub struct VideoList {
     /// The id of the first job on the page; null when the page is empty.
     pub first_id: ::std::option::Option<::std::string::String>,
     /// Whether another page follows this one.
-    pub has_more: bool,
+    pub has_more: ::std::option::Option<bool>,
     /// The id of the last job on the page, to pass as `after`; null when the page is empty.
     pub last_id: ::std::option::Option<::std::string::String>,
     /// Always `list`.
-    pub object: VideoListObject,
+    pub object: ::std::option::Option<VideoListObject>,
     /// Fields this version does not list: kept from a response so a round trip loses nothing, and sent as given in a request.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -296,8 +306,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoContentVariant {
             ) -> ::std::result::Result<VideoContentVariant, E> {
                 ::std::result::Result::Ok(VideoContentVariant::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoContentVariant, E> {
+                ::std::result::Result::Ok(VideoContentVariant::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoContentVariant, E> {
+                ::std::result::Result::Ok(VideoContentVariant::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoContentVariant, E> {
+                ::std::result::Result::Ok(VideoContentVariant::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 impl ::std::default::Default for VideoContentVariant {
@@ -397,8 +425,32 @@ impl<'de> ::serde::Deserialize<'de> for VideoDeleteResponseObject {
             ) -> ::std::result::Result<VideoDeleteResponseObject, E> {
                 ::std::result::Result::Ok(VideoDeleteResponseObject::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoDeleteResponseObject, E> {
+                ::std::result::Result::Ok(
+                    VideoDeleteResponseObject::from(value.to_string()),
+                )
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoDeleteResponseObject, E> {
+                ::std::result::Result::Ok(
+                    VideoDeleteResponseObject::from(value.to_string()),
+                )
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoDeleteResponseObject, E> {
+                ::std::result::Result::Ok(
+                    VideoDeleteResponseObject::from(value.to_string()),
+                )
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 impl ::std::default::Default for VideoDeleteResponseObject {
@@ -498,8 +550,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoListObject {
             ) -> ::std::result::Result<VideoListObject, E> {
                 ::std::result::Result::Ok(VideoListObject::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoListObject, E> {
+                ::std::result::Result::Ok(VideoListObject::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoListObject, E> {
+                ::std::result::Result::Ok(VideoListObject::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoListObject, E> {
+                ::std::result::Result::Ok(VideoListObject::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 impl ::std::default::Default for VideoListObject {
@@ -604,8 +674,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoListOrder {
             ) -> ::std::result::Result<VideoListOrder, E> {
                 ::std::result::Result::Ok(VideoListOrder::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoListOrder, E> {
+                ::std::result::Result::Ok(VideoListOrder::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoListOrder, E> {
+                ::std::result::Result::Ok(VideoListOrder::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoListOrder, E> {
+                ::std::result::Result::Ok(VideoListOrder::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// A Sora model, either an alias that follows the latest snapshot or a dated snapshot. The service defaults to `sora-2`.
@@ -725,8 +813,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoModel {
             ) -> ::std::result::Result<VideoModel, E> {
                 ::std::result::Result::Ok(VideoModel::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoModel, E> {
+                ::std::result::Result::Ok(VideoModel::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoModel, E> {
+                ::std::result::Result::Ok(VideoModel::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoModel, E> {
+                ::std::result::Result::Ok(VideoModel::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// The object tag of a [`Video`].
@@ -820,8 +926,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoObject {
             ) -> ::std::result::Result<VideoObject, E> {
                 ::std::result::Result::Ok(VideoObject::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoObject, E> {
+                ::std::result::Result::Ok(VideoObject::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoObject, E> {
+                ::std::result::Result::Ok(VideoObject::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoObject, E> {
+                ::std::result::Result::Ok(VideoObject::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 impl ::std::default::Default for VideoObject {
@@ -931,8 +1055,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoSeconds {
             ) -> ::std::result::Result<VideoSeconds, E> {
                 ::std::result::Result::Ok(VideoSeconds::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoSeconds, E> {
+                ::std::result::Result::Ok(VideoSeconds::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoSeconds, E> {
+                ::std::result::Result::Ok(VideoSeconds::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoSeconds, E> {
+                ::std::result::Result::Ok(VideoSeconds::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// Frame size as `WIDTHxHEIGHT` in pixels. Portrait 720x1280 is the service's default.
@@ -1046,8 +1188,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoSize {
             ) -> ::std::result::Result<VideoSize, E> {
                 ::std::result::Result::Ok(VideoSize::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoSize, E> {
+                ::std::result::Result::Ok(VideoSize::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoSize, E> {
+                ::std::result::Result::Ok(VideoSize::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoSize, E> {
+                ::std::result::Result::Ok(VideoSize::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// The lifecycle state of a job. `completed` and `failed` are final.
@@ -1161,8 +1321,26 @@ impl<'de> ::serde::Deserialize<'de> for VideoStatus {
             ) -> ::std::result::Result<VideoStatus, E> {
                 ::std::result::Result::Ok(VideoStatus::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<VideoStatus, E> {
+                ::std::result::Result::Ok(VideoStatus::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<VideoStatus, E> {
+                ::std::result::Result::Ok(VideoStatus::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<VideoStatus, E> {
+                ::std::result::Result::Ok(VideoStatus::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// Lengths (in characters) and ranges the fragment states for request fields.

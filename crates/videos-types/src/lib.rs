@@ -29,9 +29,12 @@
 //! ```
 
 mod ext;
+pub use ext::shown;
 #[rustfmt::skip]
 mod generated;
+mod time;
 mod unknown;
 
 pub use generated::*;
+pub use time::UnixTime;
 pub use unknown::UnknownValue;

@@ -122,8 +122,26 @@ impl<'de> ::serde::Deserialize<'de> for PaletteMood {
             ) -> ::std::result::Result<PaletteMood, E> {
                 ::std::result::Result::Ok(PaletteMood::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<PaletteMood, E> {
+                ::std::result::Result::Ok(PaletteMood::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<PaletteMood, E> {
+                ::std::result::Result::Ok(PaletteMood::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<PaletteMood, E> {
+                ::std::result::Result::Ok(PaletteMood::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 /// Lengths (in characters) and ranges the fragment states for request fields.

@@ -97,8 +97,26 @@ impl<'de> ::serde::Deserialize<'de> for Shade {
             ) -> ::std::result::Result<Shade, E> {
                 ::std::result::Result::Ok(Shade::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<Shade, E> {
+                ::std::result::Result::Ok(Shade::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<Shade, E> {
+                ::std::result::Result::Ok(Shade::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<Shade, E> {
+                ::std::result::Result::Ok(Shade::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 impl ::std::default::Default for Shade {
@@ -203,7 +221,25 @@ impl<'de> ::serde::Deserialize<'de> for Tint {
             ) -> ::std::result::Result<Tint, E> {
                 ::std::result::Result::Ok(Tint::from(value))
             }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                value: u64,
+            ) -> ::std::result::Result<Tint, E> {
+                ::std::result::Result::Ok(Tint::from(value.to_string()))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                value: i64,
+            ) -> ::std::result::Result<Tint, E> {
+                ::std::result::Result::Ok(Tint::from(value.to_string()))
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                value: f64,
+            ) -> ::std::result::Result<Tint, E> {
+                ::std::result::Result::Ok(Tint::from(value.to_string()))
+            }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }

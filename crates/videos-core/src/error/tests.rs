@@ -37,6 +37,7 @@ fn accessors_answer_for_every_phase() {
         code: None,
         request_id: None,
         body_snippet: None,
+        body: bytes::Bytes::new(),
         retry_after: Some(Duration::from_secs(3)),
     });
     assert!(limited.is_retryable());
@@ -71,6 +72,7 @@ fn api_errors_read_as_one_line() {
         code: Some("invalid_api_key".into()),
         request_id: Some("req_1".into()),
         body_snippet: None,
+        body: bytes::Bytes::new(),
         retry_after: None,
     };
     assert_eq!(e.to_string(), "401 authentication_error: Incorrect API key provided. (request id req_1)");

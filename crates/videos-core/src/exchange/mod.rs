@@ -58,9 +58,7 @@ use crate::error::{Error, TransportError, TransportFailure};
 use crate::ops::{DownloadContent, Operation};
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
-use crate::response::{
-    ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large, parse_json_with_meta,
-};
+use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large};
 use crate::retry::{Decision, Outcome, RetryPolicy};
 
 pub use media::MediaBody;
@@ -228,10 +226,6 @@ impl<T> std::fmt::Debug for Exchange<T> {
     }
 }
 
-fn decode_json<O: Operation>(response: Response<Bytes>) -> Result<ApiResponse<O::Output>, Error> {
-    parse_json_with_meta(O::EXPECTED, response)
-}
-
 impl<T: DeserializeOwned> Exchange<T> {
     /// Starts the call `op` makes. `random` supplies this call's
     /// `Idempotency-Key` and multipart boundary unless `options` fixes them.
@@ -242,7 +236,7 @@ impl<T: DeserializeOwned> Exchange<T> {
         random: u128,
     ) -> Result<Self, Error> {
         let request = op.request(config, &options.with_random(random))?;
-        Ok(Self::start(request, config, options, Expect::Json(decode_json::<O>)))
+        Ok(Self::start(request, config, options, Expect::Json(O::decode)))
     }
 }
 

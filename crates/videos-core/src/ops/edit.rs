@@ -8,6 +8,9 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::request::multipart::{FilePart, Multipart};
 use crate::request::{Body, Draft, RequestOptions, build};
+use crate::response::{ApiResponse, parse_created_job};
+use bytes::Bytes;
+use http::Response;
 
 /// The video an edit or extension starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +47,11 @@ impl EditVideo {
 impl Operation for EditVideo {
     type Output = Video;
     const EXPECTED: &'static str = "a Video";
+
+    /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
+    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(response)
+    }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::prompt("prompt", &self.prompt)?;

@@ -8,6 +8,9 @@ use super::{Operation, VideoSource, validate};
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
 use crate::request::{Body, Draft, RequestOptions, build};
+use crate::response::{ApiResponse, parse_created_job};
+use bytes::Bytes;
+use http::Response;
 
 /// Extends a video by a new segment; the result's `seconds` is the stitched total.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +33,11 @@ impl ExtendVideo {
 impl Operation for ExtendVideo {
     type Output = Video;
     const EXPECTED: &'static str = "a Video";
+
+    /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
+    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(response)
+    }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::prompt("prompt", &self.prompt)?;

@@ -54,6 +54,11 @@ pub trait Operation {
 
     /// [`Operation::parse`], keeping the status, request id and headers.
     fn parse_with_meta(&self, response: Response<Bytes>) -> Result<ApiResponse<Self::Output>, Error> {
+        Self::decode(response)
+    }
+
+    /// How this operation reads any response; what [`crate::Exchange`] calls.
+    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Self::Output>, Error> {
         parse_json_with_meta(Self::EXPECTED, response)
     }
 }

@@ -7,6 +7,9 @@ use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
 use crate::request::{Body, Draft, RequestOptions, build, url::path_segment};
+use crate::response::{ApiResponse, parse_created_job};
+use bytes::Bytes;
+use http::Response;
 
 /// Remixes a completed job under a new prompt (sent as JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,11 @@ impl RemixVideo {
 impl Operation for RemixVideo {
     type Output = Video;
     const EXPECTED: &'static str = "a Video";
+
+    /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
+    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(response)
+    }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;

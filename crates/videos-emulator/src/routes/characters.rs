@@ -34,7 +34,7 @@ pub(crate) async fn create(State(state): State<AppState>, request: Request) -> R
     let character = VideoCharacter {
         id: Some(new_id("char")),
         name: Some(name.to_owned()),
-        created_at: unix_now(),
+        created_at: Some(videos_types::UnixTime::from_secs(unix_now())),
         extra: Map::new(),
     };
     let id = character.id.clone().unwrap_or_default();

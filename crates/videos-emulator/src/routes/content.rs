@@ -38,12 +38,12 @@ pub(crate) async fn download(
         )
         .code("invalid_value"));
     }
-    let (Media::Ready(rendered), VideoStatus::Completed) = (&job.media, &video.status) else {
+    let (Media::Ready(rendered), Some(VideoStatus::Completed)) = (&job.media, &video.status) else {
         return Err(ApiError {
             status: StatusCode::NOT_FOUND,
             message: format!(
                 "Video '{video_id}' has status {}; its content is available only once it is completed.",
-                video.status
+                crate::state::status_text(&video)
             ),
             error_type: "invalid_request_error",
             param: Some("video_id".into()),

@@ -14,7 +14,7 @@ use super::input::{self, FileOrObject, Form};
 use super::{AppState, Shared};
 use crate::error::ApiError;
 use crate::render::{self, RenderJob};
-use crate::state::{Job, Media, failure_for, new_id, new_video};
+use crate::state::{Job, Media, failure_for, new_id, new_video, status_text};
 
 /// The header that keys a retried POST to its first result.
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -129,10 +129,10 @@ impl Shared {
     /// A completed source job, for remix, edit and extend.
     fn completed_source(&self, id: &str, param: &'static str) -> Result<(Video, Job), ApiError> {
         let (video, job) = self.observe(id).map_err(|_| ApiError::not_found(param, "video", id))?;
-        if video.status != VideoStatus::Completed {
+        if video.status != Some(VideoStatus::Completed) {
             return Err(ApiError::invalid(
                 param,
-                format!("Video '{id}' has status {}; only completed videos can be used.", video.status),
+                format!("Video '{id}' has status {}; only completed videos can be used.", status_text(&video)),
             ));
         }
         Ok((video, job))
@@ -237,10 +237,13 @@ pub(crate) async fn retrieve(
 /// `DELETE /videos/{video_id}`: only finished jobs.
 pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<String>) -> Result<Response, ApiError> {
     let (video, job) = state.observe(&video_id)?;
-    if !matches!(video.status, VideoStatus::Completed | VideoStatus::Failed) {
+    if !matches!(video.status, Some(VideoStatus::Completed | VideoStatus::Failed)) {
         return Err(ApiError::invalid(
             "video_id",
-            format!("Video '{video_id}' has status {}; only completed or failed videos can be deleted.", video.status),
+            format!(
+                "Video '{video_id}' has status {}; only completed or failed videos can be deleted.",
+                status_text(&video)
+            ),
         ));
     }
     {
@@ -263,10 +266,10 @@ pub(crate) async fn remix(
     let form = Form::read(request, &state.config).await?;
     let prompt = input::prompt(&form)?;
     let (source, _) = state.completed_source(&video_id, "video_id")?;
-    let seconds = source.seconds.as_secs().unwrap_or(4);
+    let seconds = source.seconds.as_ref().and_then(VideoSeconds::as_secs).unwrap_or(4);
     let segments = vec![(format!("{}\u{0}remix:{prompt}", source.prompt.clone().unwrap_or_default()), seconds)];
-    let job =
-        NewJob { model: source.model, size: source.size, seconds, prompt, remixed_from: Some(video_id), segments };
+    let (model, size) = (source.model.unwrap_or(VideoModel::Sora2), source.size.unwrap_or(VideoSize::Portrait720x1280));
+    let job = NewJob { model, size, seconds, prompt, remixed_from: Some(video_id), segments };
     state.start("POST /videos/remix", &headers, job)
 }
 
@@ -314,8 +317,10 @@ fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
                 .filter(|id| !id.is_empty())
                 .ok_or_else(|| ApiError::invalid("video", "Invalid 'video': expected an object with an 'id'."))?;
             let (video, job) = state.completed_source(id, "video")?;
-            let seconds = video.seconds.as_secs().unwrap_or(4);
-            Ok(Source { model: video.model, size: video.size, seconds, segments: job.segments })
+            let seconds = video.seconds.as_ref().and_then(VideoSeconds::as_secs).unwrap_or(4);
+            let model = video.model.unwrap_or(VideoModel::Sora2);
+            let size = video.size.unwrap_or(VideoSize::Portrait720x1280);
+            Ok(Source { model, size, seconds, segments: job.segments })
         }
         Some(FileOrObject::File(bytes)) => {
             let probe = render::probe(&bytes)

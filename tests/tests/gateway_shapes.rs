@@ -1,0 +1,192 @@
+//! What OpenAI-compatible gateways (LiteLLM and the like) and Azure send
+//! back, through both clients: nulls where the service sends values, foreign
+//! statuses, their own error envelopes and request-id headers, long ids.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use videos_core::{ApiErrorKind, CreateVideo, Error, PollOptions, RetryPolicy};
+use videos_tests::transport::{both, config};
+use videos_tests::video_json;
+use videos_types::{UnixTime, Video, VideoSeconds, VideoStatus};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// An id as LiteLLM makes them: 240 characters of base64 ending in `==`.
+fn gateway_id() -> String {
+    let mut id = "dmlkZW9fdmVvMy1qb2ItMTIzNDU2Nzg5MA".repeat(7);
+    id.truncate(238);
+    id.push_str("==");
+    id
+}
+
+/// A Veo job as LiteLLM 1.109 answers a create, just after it started.
+fn veo_job(id: &str) -> Value {
+    json!({
+        "id": id, "object": "video", "model": "veo-3.0-generate-preview", "status": "processing",
+        "created_at": null, "completed_at": null, "expires_at": null, "progress": null,
+        "prompt": null, "seconds": null, "size": null, "remixed_from_video_id": null, "error": null,
+        "usage": {"duration_seconds": 8}
+    })
+}
+
+async fn answering(route: &str, verb: &str, response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb)).and(path(route)).respond_with(response).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn a_gateway_job_full_of_nulls_is_created_once_and_read() {
+    // Before, `"created_at": null` failed the decode after the job was made
+    // upstream, and the retry paid for a second one.
+    let id = gateway_id();
+    for i in 0..2 {
+        let server = answering(
+            "/v1/videos",
+            "POST",
+            ResponseTemplate::new(200).set_body_json(veo_job(&id)).insert_header("x-litellm-call-id", "call-42"),
+        )
+        .await;
+        let t = both(&config(&server.uri()))[i].clone();
+        let video = t.create(CreateVideo::new("a fox").model("veo-3.0-generate-preview")).await.unwrap();
+        assert_eq!(video.id, id, "{}", t.name());
+        assert_eq!(video.status.as_ref().map(VideoStatus::as_str), Some("processing"));
+        assert_eq!((video.progress, video.created_at.clone(), video.size.clone()), (None, None, None));
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "{}: one job, not two", t.name());
+        // What was read writes back as it came.
+        assert_eq!(serde_json::to_value(&video).unwrap(), veo_job(&id));
+    }
+}
+
+#[test]
+fn numbers_where_the_service_sends_strings_and_fractions_in_timestamps_read_and_write_back() {
+    let sent = json!({
+        "id": "video_1", "object": "video", "model": "sora-2", "status": "queued", "progress": 0,
+        "created_at": 1_712_697_600.25, "completed_at": null, "expires_at": 1_712_784_000,
+        "prompt": "p", "seconds": "8", "size": "720x1280", "remixed_from_video_id": null, "error": null
+    });
+    let video: Video = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(video.created_at.as_ref().map(UnixTime::as_secs), Some(1_712_697_600));
+    assert_eq!(serde_json::to_value(&video).unwrap(), sent, "a fractional timestamp is kept exactly");
+    let mut numeric = sent.clone();
+    numeric["seconds"] = json!(8);
+    let video: Video = serde_json::from_value(numeric).unwrap();
+    assert_eq!(video.seconds, Some(VideoSeconds::Eight), "a number reads as the listed value");
+    // Only `id` is required: a body of just an id is a Video.
+    let bare: Video = serde_json::from_value(json!({"id": "video_2"})).unwrap();
+    assert_eq!((bare.id.as_str(), bare.status, bare.progress), ("video_2", None, None));
+    assert!(serde_json::from_value::<Video>(json!({"status": "queued"})).is_err(), "but never without an id");
+}
+
+#[tokio::test]
+async fn a_created_job_is_never_lost_to_a_field_this_sdk_cannot_read() {
+    for i in 0..2 {
+        let mut body = video_json("video_9", "queued", 0);
+        body["progress"] = json!("starting");
+        body["created_at"] = json!("2026-11-30T12:00:00Z");
+        let server = answering("/v1/videos", "POST", ResponseTemplate::new(201).set_body_json(&body)).await;
+        let t = both(&config(&server.uri()))[i].clone();
+        let video = t.create(CreateVideo::new("a fox")).await.unwrap();
+        assert_eq!((video.id.as_str(), video.status.clone()), ("video_9", Some(VideoStatus::Queued)), "{}", t.name());
+        assert_eq!((video.progress, video.created_at.clone()), (None, None));
+        assert_eq!(video.extra["progress"], "starting", "kept raw");
+        assert_eq!(video.extra["created_at"], "2026-11-30T12:00:00Z");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_created_job_without_an_id_is_a_final_error_with_the_body_and_request_id() {
+    for i in 0..2 {
+        let server = answering(
+            "/v1/videos",
+            "POST",
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"job": "somewhere", "state": "ok"}))
+                .insert_header("apim-request-id", "apim-7"),
+        )
+        .await;
+        let t = both(&config(&server.uri()))[i].clone();
+        let err = t.create(CreateVideo::new("a fox")).await.unwrap_err();
+        let Error::Decode(decode) = &err else { panic!("{err:?}") };
+        assert_eq!(decode.body.as_ref(), br#"{"job":"somewhere","state":"ok"}"#);
+        assert_eq!(err.request_id(), Some("apim-7"));
+        assert!(!err.is_retryable());
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "{}: never retried", t.name());
+    }
+}
+
+#[tokio::test]
+async fn error_envelopes_of_every_shape_are_read_with_their_request_ids() {
+    // (status, body, request-id header, message read, code read)
+    type Case = (u16, Value, (&'static str, &'static str), &'static str, Option<&'static str>);
+    let cases: Vec<Case> = vec![
+        (
+            400,
+            json!({"error": {"message": "litellm.BadRequestError: no model", "type": "None", "param": "None", "code": "400"}}),
+            ("x-litellm-call-id", "call-1"),
+            "litellm.BadRequestError: no model",
+            Some("400"),
+        ),
+        (
+            429,
+            json!({"error": {"message": "Too many", "code": 429}}),
+            ("apim-request-id", "apim-1"),
+            "Too many",
+            Some("429"),
+        ),
+        (404, json!({"detail": "Not Found"}), ("x-ms-request-id", "ms-1"), "Not Found", None),
+        (500, json!({"error": "upstream failed"}), ("x-request-id", "req_1"), "upstream failed", None),
+        (
+            422,
+            json!({"detail": [{"loc": ["body", "prompt"], "msg": "field required"}]}),
+            ("x-litellm-call-id", "call-2"),
+            r#"[{"loc":["body","prompt"],"msg":"field required"}]"#,
+            None,
+        ),
+    ];
+    for i in 0..2 {
+        for (status, body, (header, id), message, code) in &cases {
+            let server = answering(
+                "/v1/videos/video_1",
+                "GET",
+                ResponseTemplate::new(*status).set_body_json(body).insert_header(*header, *id),
+            )
+            .await;
+            let t = both(&config(&server.uri()).with_retry(RetryPolicy::none()))[i].clone();
+            let err = t.retrieve("video_1").await.unwrap_err();
+            let Error::Api(api) = &err else { panic!("{err:?}") };
+            assert_eq!(api.message, *message, "{} {status}", t.name());
+            assert_eq!(api.code.as_deref(), *code, "{status}");
+            assert_eq!(api.request_id.as_deref(), Some(*id), "{status}");
+            assert_eq!(serde_json::from_slice::<Value>(&api.body).unwrap(), *body, "the raw body is kept");
+            assert!(err.to_string().contains(id), "{err}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn polling_ends_on_the_ends_other_services_report() {
+    for status in ["cancelled", "canceled", "expired"] {
+        for i in 0..2 {
+            let server = answering(
+                "/v1/videos/video_1",
+                "GET",
+                ResponseTemplate::new(200).set_body_json(video_json("video_1", status, 10)),
+            )
+            .await;
+            let t = both(&config(&server.uri()))[i].clone();
+            let options = PollOptions { interval: Some(Duration::from_millis(10)), deadline: Duration::from_secs(5) };
+            let (result, seen) = t.poll("video_1", options).await;
+            assert_eq!(result.unwrap().status.unwrap().as_str(), status, "{}", t.name());
+            assert_eq!(seen.len(), 1, "{status}: one poll, then done");
+        }
+    }
+}
+
+#[test]
+fn an_api_error_kind_still_follows_the_status() {
+    // The gateway's "code": "400" is a string code, not a kind.
+    assert_eq!(ApiErrorKind::from_status(http::StatusCode::TOO_MANY_REQUESTS), ApiErrorKind::RateLimit);
+}
