@@ -190,3 +190,32 @@ fn an_api_error_kind_still_follows_the_status() {
     // The gateway's "code": "400" is a string code, not a kind.
     assert_eq!(ApiErrorKind::from_status(http::StatusCode::TOO_MANY_REQUESTS), ApiErrorKind::RateLimit);
 }
+
+#[tokio::test]
+async fn a_thumbnail_answered_with_the_mp4_is_refused_and_the_target_kept() {
+    // Before, a gateway's MP4 was saved as thumbnail.webp without a word.
+    use wiremock::matchers::{header, query_param};
+    for i in 0..2 {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/videos/video_1/content"))
+            .and(query_param("variant", "thumbnail"))
+            .and(header("accept", "image/webp"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_bytes(vec![0u8; 64]).insert_header("content-type", "video/mp4"),
+            )
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("thumbnail.webp");
+        std::fs::write(&target, b"the old thumbnail").unwrap();
+        let t = both(&config(&server.uri()))[i].clone();
+        let err =
+            t.download_to("video_1", Some(videos_types::VideoContentVariant::Thumbnail), &target).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("image/webp") && text.contains("video/mp4"), "{}: names both: {text}", t.name());
+        assert!(!err.is_retryable());
+        assert_eq!(std::fs::read(&target).unwrap(), b"the old thumbnail", "{}", t.name());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file");
+    }
+}

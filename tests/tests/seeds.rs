@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use videos_types::{Video, VideoSeconds, VideoSize, VideoStatus};
+use videos_types::{Video, VideoContentVariant, VideoSeconds, VideoSize, VideoStatus};
 
 fn fixtures() -> Vec<(String, Value)> {
     let dir = xtask::workspace_root().join("tests/fixtures/seeds");
@@ -90,5 +90,34 @@ fn fixtures_are_the_seed_examples() {
     for doc in &from_seeds {
         assert!(fixtures.contains(doc), "seed example missing from fixtures: {doc}");
         serde_json::from_value::<Video>(doc.clone()).unwrap();
+    }
+}
+
+#[test]
+fn every_download_asks_with_an_accept_the_upstream_spec_lists() {
+    // A proxy that validates against the upstream spec (Prism) answers 406
+    // to any other Accept, as it did to `application/binary`.
+    let path = xtask::workspace_root().join("../shared/reference/videos-upstream.openapi.yaml");
+    let text = std::fs::read_to_string(&path).expect("the upstream reference beside the project");
+    let spec: serde_json::Value = serde_norway::from_str(&text).expect("YAML");
+    let listed = spec["paths"]["/videos/{video_id}/content"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .expect("the content operation lists its media types");
+    let config = videos_core::Config::new("k");
+    for variant in [
+        None,
+        Some(VideoContentVariant::Video),
+        Some(VideoContentVariant::Thumbnail),
+        Some(VideoContentVariant::Spritesheet),
+    ] {
+        let op = videos_core::DownloadContent { video_id: "video_1".into(), variant: variant.clone() };
+        let request = op.request(&config, &Default::default()).unwrap();
+        let accept = request.headers()["accept"].to_str().unwrap();
+        let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap().trim()).collect();
+        assert!(
+            types.iter().any(|t| listed.contains_key(*t)),
+            "{variant:?}: {accept} names none of {:?}",
+            listed.keys()
+        );
     }
 }

@@ -255,7 +255,7 @@ async fn a_download_cut_short_fails_alike_and_a_whole_one_arrives_alike() {
     )
     .await;
     assert!(runs[0].1.starts_with("err"), "{}", runs[0].1);
-    assert!(runs[0].0[0][0].contains("accept: application/binary"), "{}", runs[0].0[0][0]);
+    assert!(runs[0].0[0][0].contains("accept: video/mp4"), "{}", runs[0].0[0][0]);
 
     let whole = vec![Step::respond(200, "image/webp", &media)];
     let runs = converse(

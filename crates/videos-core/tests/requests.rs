@@ -93,13 +93,16 @@ fn retrieve_and_delete() {
 }
 
 #[test]
-fn download_content_asks_for_binary() {
+fn download_content_asks_for_the_variants_own_type() {
+    // Before, `accept: application/binary`, which a proxy validating against
+    // the upstream spec (Prism) answers with 406: the spec lists only
+    // video/mp4, image/webp and application/json for this operation.
     let op = DownloadContent::new("video_123").variant(VideoContentVariant::Thumbnail);
     let request = op.request(&config(), &options()).unwrap();
     assert_eq!(
         render(&request),
         format!(
-            "GET https://api.openai.com/v1/videos/video_123/content?variant=thumbnail\n{COMMON}accept: application/binary\n\n"
+            "GET https://api.openai.com/v1/videos/video_123/content?variant=thumbnail\n{COMMON}accept: image/webp\n\n"
         )
     );
 }

@@ -55,6 +55,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::error::{Error, TransportError, TransportFailure};
+use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
@@ -131,8 +132,9 @@ pub enum Action<'a, T> {
 enum Expect<T> {
     /// A JSON body, decoded by this function.
     Json(fn(Response<Bytes>) -> Result<ApiResponse<T>, Error>),
-    /// A media body, left unread; the head is made into `T` by this function.
-    Media(fn(StatusCode, HeaderMap, Duration) -> ApiResponse<T>),
+    /// A media body of one of these types, left unread; the head is made
+    /// into `T` by this function.
+    Media(fn(StatusCode, HeaderMap, Duration) -> ApiResponse<T>, &'static [&'static str]),
 }
 
 /// A body being collected, without copying when it arrives in one piece.
@@ -250,7 +252,7 @@ impl Exchange<MediaBody> {
         random: u128,
     ) -> Result<Self, Error> {
         let request = op.request(config, &options.with_random(random))?;
-        Ok(Self::start(request, config, options, Expect::Media(MediaBody::accept)))
+        Ok(Self::start(request, config, options, Expect::Media(MediaBody::accept, op.media_types())))
     }
 }
 
@@ -330,9 +332,10 @@ impl<T> Exchange<T> {
             Ok(None) => {}
         }
         match &self.expect {
-            Expect::Media(accept) if status.is_success() => {
-                let accepted = accept(status, headers, self.read_timeout);
-                self.finish(Ok(accepted));
+            Expect::Media(accept, media_types) if status.is_success() => {
+                let result = check_media_type(media_types, status, &headers)
+                    .map(|()| accept(status, headers, self.read_timeout));
+                self.finish(result);
             }
             _ => self.state = State::Reading { status, headers, body: Collected::Empty },
         }
@@ -367,7 +370,7 @@ impl<T> Exchange<T> {
         if status.is_success() {
             let decode = match &self.expect {
                 Expect::Json(decode) => *decode,
-                Expect::Media(_) => return self.finish(Err(out_of_order("read the body of an accepted download"))),
+                Expect::Media(..) => return self.finish(Err(out_of_order("read the body of an accepted download"))),
             };
             let mut response = Response::new(body.into_bytes());
             *response.status_mut() = status;

@@ -78,9 +78,35 @@ impl DownloadContent {
         let id = path_segment("video_id", &self.video_id)?;
         let mut draft = Draft::new(Method::GET, format!("/videos/{id}/content"));
         draft.query.push_opt("variant", self.variant.as_ref().map(|v| v.as_str()));
-        // The official SDKs ask for binary; the service answers with the asset's own type.
-        draft.accept = "application/binary";
+        // The asset's own type, which the upstream spec lists for this
+        // operation (a validating proxy answers 406 to anything else).
+        draft.accept = match self.media_types() {
+            [] => "*/*",
+            [one] => one,
+            _ => "image/jpeg, image/webp",
+        };
         build(draft, config, options)
+    }
+
+    /// The media types the asked-for variant may come as: `video/mp4` for
+    /// the video, `image/webp` for the thumbnail, `image/jpeg` or
+    /// `image/webp` for the spritesheet (the upstream spec lists only WebP
+    /// images), anything for a variant this version does not know.
+    pub fn media_types(&self) -> &'static [&'static str] {
+        match &self.variant {
+            None | Some(VideoContentVariant::Video) => &["video/mp4"],
+            Some(VideoContentVariant::Thumbnail) => &["image/webp"],
+            Some(VideoContentVariant::Spritesheet) => &["image/jpeg", "image/webp"],
+            Some(_) => &[],
+        }
+    }
+
+    /// Checks a successful answer's `Content-Type` against the variant asked
+    /// for: a gateway that answers a thumbnail request with the MP4 must not
+    /// leave an MP4 in `thumbnail.webp`. An answer without a type, or with a
+    /// generic binary one, is taken (the body is still checked for wholeness).
+    pub fn check_media_type(&self, status: StatusCode, headers: &HeaderMap) -> Result<(), Error> {
+        check_media_type(self.media_types(), status, headers)
     }
 
     /// Judges the response head: `Some` when the body is the asset. On `None`
@@ -94,4 +120,26 @@ impl DownloadContent {
     pub fn parse_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         api_error(status, headers, body)
     }
+}
+
+/// [`DownloadContent::check_media_type`] for a list of acceptable types.
+pub(crate) fn check_media_type(
+    expected: &'static [&'static str],
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<(), Error> {
+    let Some(essence) = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+    else {
+        return Ok(());
+    };
+    let generic = ["application/octet-stream", "binary/octet-stream", "application/binary", ""];
+    if expected.is_empty() || generic.contains(&essence.as_str()) || expected.contains(&essence.as_str()) {
+        return Ok(());
+    }
+    let mut error = crate::error::DecodeError::of(expected[0], status, headers, bytes::Bytes::new(), None);
+    error.snippet = format!("a {essence} body (not read, and nothing written)");
+    Err(error.into())
 }

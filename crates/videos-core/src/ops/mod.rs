@@ -8,7 +8,7 @@
 //! drives a download with their own HTTP stack and no exchange.
 
 mod characters;
-mod content;
+pub(crate) mod content;
 mod create;
 mod delete;
 mod edit;
