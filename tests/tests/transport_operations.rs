@@ -258,7 +258,7 @@ async fn edit_extend_and_character_with_uploads() {
 }
 
 #[tokio::test]
-async fn download_variants_ask_for_binary() {
+async fn download_variants_ask_for_their_own_type() {
     for i in 0..2 {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
@@ -272,6 +272,6 @@ async fn download_variants_ask_for_binary() {
         assert_eq!(bytes, b"RIFF....WEBP");
         let request = only_request(&server).await;
         assert_eq!(request.url.query(), Some("variant=thumbnail"));
-        assert_eq!(header(&request, "accept"), Some("application/binary"), "{}", t.name());
+        assert_eq!(header(&request, "accept"), Some("image/webp"), "{}", t.name());
     }
 }
