@@ -14,7 +14,7 @@ use crate::send::drive;
 /// ```no_run
 /// let client = videos_blocking::Client::from_env()?;
 /// let video = client.videos().create(videos_core::CreateVideo::new("A calico cat playing a piano"))?;
-/// println!("{} is {}", video.id, video.status);
+/// println!("{} is {}", video.id, videos_core::types::shown(&video.status));
 /// # Ok::<(), videos_core::Error>(())
 /// ```
 #[derive(Clone, Debug)]

@@ -16,7 +16,7 @@ use crate::send::drive;
 /// # async fn run() -> Result<(), videos_core::Error> {
 /// let client = videos_reqwest::Client::from_env()?;
 /// let video = client.videos().create(videos_core::CreateVideo::new("A calico cat playing a piano")).await?;
-/// println!("{} is {}", video.id, video.status);
+/// println!("{} is {}", video.id, videos_core::types::shown(&video.status));
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]

@@ -11,6 +11,10 @@
 //!   `#[non_exhaustive]`, so new variants are not breaking either.
 //! - **Objects keep unknown fields** in their `extra` map, so parsing and
 //!   serializing again loses nothing.
+//! - **Answers are read tolerantly**: in a [`Video`] every field but `id` is
+//!   an `Option`, since gateways leave fields out or send `null`; timestamps
+//!   are [`UnixTime`], whole or fractional; an enum sent as a number reads
+//!   as its text.
 //!
 //! ```
 //! use videos_types::{Video, VideoSize, VideoStatus};
@@ -20,9 +24,10 @@
 //!     "progress": 0, "created_at": 1712697600, "size": "2048x2048", "seconds": "8",
 //!     "quality": "standard"
 //! }"#).unwrap();
-//! assert_eq!(video.status, VideoStatus::Queued);
-//! assert_eq!(video.size.as_str(), "2048x2048");
-//! assert!(!video.size.is_known());
+//! assert_eq!(video.status, Some(VideoStatus::Queued));
+//! let size = video.size.as_ref().unwrap();
+//! assert_eq!(size.as_str(), "2048x2048");
+//! assert!(!size.is_known());
 //! assert_eq!(video.extra["quality"], "standard");
 //! assert_eq!(video.completed_at, None);
 //! assert_eq!(VideoSize::from("720x1280"), VideoSize::Portrait720x1280);
