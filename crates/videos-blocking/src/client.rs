@@ -34,6 +34,13 @@ pub(crate) struct Inner {
 impl Client {
     /// A client with `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
+        if let Some(videos_core::TokenProvider::Async(_)) = config.auth().token_provider() {
+            return Err(videos_core::InvalidInput::new(
+                "token_provider",
+                "an async token provider cannot be awaited by the blocking client; give a blocking one",
+            )
+            .into());
+        }
         let defaults =
             Timeouts { head: config.request_timeout, read: config.read_timeout, body: Some(config.request_timeout) };
         let agent_config = ureq::Agent::config_builder()

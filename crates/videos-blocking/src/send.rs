@@ -7,7 +7,9 @@ use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use http::Request;
-use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, Timeouts, TransportError, TransportFailure};
+use videos_core::{
+    Action, ApiResponse, Body, Error, Exchange, Now, Timeouts, TokenProvider, TransportError, TransportFailure,
+};
 
 use crate::body::to_ureq;
 
@@ -123,6 +125,15 @@ pub(crate) fn drive<T>(
             Action::Wait(wait) => {
                 *body = None;
                 std::thread::sleep(wait);
+                now = start.later(Instant::now());
+            }
+            Action::Authorize(provider) => {
+                let token = match provider {
+                    TokenProvider::Blocking(fetch) => fetch(),
+                    // Client::new refuses an async provider; this only guards a config changed since.
+                    TokenProvider::Async(_) => Err("an async token provider needs the async client".into()),
+                };
+                exchange.handle_token(token);
                 now = start.later(Instant::now());
             }
             Action::Done(result) => return result,

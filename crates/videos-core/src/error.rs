@@ -13,6 +13,10 @@ use std::time::Duration;
 use http::StatusCode;
 use videos_types::VideoStatus;
 
+mod credential;
+
+pub use credential::CredentialError;
+
 /// Any failure of a Videos API call.
 ///
 /// Every variant is boxed, so a `Result<T, Error>` costs two words beyond
@@ -36,6 +40,8 @@ pub enum Error {
     /// A listing was paged in a way that cannot end (a cursor came back, or a
     /// page claimed more without saying where to go on).
     Pagination(Box<PaginationError>),
+    /// The token provider could not supply a token; nothing was sent.
+    Credential(Box<CredentialError>),
 }
 
 impl Error {
@@ -106,6 +112,7 @@ impl fmt::Display for Error {
             Error::PollTimeout(e) => e.fmt(f),
             Error::File(e) => e.fmt(f),
             Error::Pagination(e) => e.fmt(f),
+            Error::Credential(e) => e.fmt(f),
         }
     }
 }
@@ -120,6 +127,7 @@ impl std::error::Error for Error {
             Error::PollTimeout(e) => e.source(),
             Error::File(e) => e.source(),
             Error::Pagination(e) => e.source(),
+            Error::Credential(e) => e.source(),
         }
     }
 }
@@ -134,6 +142,7 @@ macro_rules! from_variant {
     )*};
 }
 from_variant!(
+    Credential(CredentialError),
     InvalidInput(InvalidInput),
     Api(ApiError),
     Decode(DecodeError),

@@ -57,11 +57,12 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod surface;
+pub(crate) mod url;
 
-pub use config::{ApiKey, Config};
+pub use config::{ApiKey, Auth, Config, TokenFuture, TokenProvider, TokenResult};
 pub use error::{
-    ApiError, ApiErrorKind, DecodeError, Error, FileError, InvalidInput, PaginationError, PollTimeout, TransportError,
-    TransportFailure,
+    ApiError, ApiErrorKind, CredentialError, DecodeError, Error, FileError, InvalidInput, PaginationError, PollTimeout,
+    TransportError, TransportFailure,
 };
 pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
 pub use ops::{

@@ -2,14 +2,16 @@
 //!
 //! A compatible gateway may answer a content download with a redirect to a
 //! signed URL on another host. The transport follows it, but only the core
-//! decides where to and with which headers: to a different origin, the
-//! `Authorization`, organization, project and cookie headers are dropped.
+//! decides where to and with which headers: to a different origin, every
+//! credential (`Authorization`, `api-key`, cookies, any header marked
+//! sensitive) and the organization and project headers are dropped.
 
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION};
-use http::{HeaderMap, Method, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderName, Method, Request, StatusCode, Uri};
 
 use crate::request::Body;
 
+use crate::config::auth::is_secret_header;
 use crate::error::{TransportError, TransportFailure};
 use crate::header::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 
@@ -62,6 +64,16 @@ pub fn headers_for(redirect: &Redirect, headers: &HeaderMap) -> HeaderMap {
     let mut out = headers.clone();
     if !redirect.same_origin {
         for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE, OPENAI_ORGANIZATION, OPENAI_PROJECT] {
+            out.remove(name);
+        }
+        // Every other credential too: an Azure `api-key`, any header a
+        // caller marked secret (sensitive), any header named like a secret.
+        let secret: Vec<HeaderName> = out
+            .iter()
+            .filter(|(name, value)| value.is_sensitive() || is_secret_header(name))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in secret {
             out.remove(name);
         }
     }

@@ -307,3 +307,88 @@ fn events_out_of_order_end_the_call_without_a_panic() {
     let _ = expect_send(&mut ex, &clock);
     assert!(expect_done(&mut ex, &clock).is_err(), "asking before reporting the head");
 }
+
+/// Takes the Authorize action and answers it with `token`.
+fn authorize<T: std::fmt::Debug>(ex: &mut Exchange<T>, clock: &Clock, token: videos_core::TokenResult) {
+    match ex.next_action(&clock.now()) {
+        Action::Authorize(_) => ex.handle_token(token),
+        other => panic!("expected Authorize, got {other:?}"),
+    }
+}
+
+/// The Authorization header the next Send carries.
+fn sent_authorization<T: std::fmt::Debug>(ex: &mut Exchange<T>, clock: &Clock) -> Option<String> {
+    match ex.next_action(&clock.now()) {
+        Action::Send { request, .. } => {
+            request.headers().get(AUTHORIZATION).map(|v| (v.is_sensitive(), v.to_str().unwrap().to_owned())).map(
+                |(sensitive, value)| {
+                    assert!(sensitive, "a token is sent marked sensitive");
+                    value
+                },
+            )
+        }
+        other => panic!("expected Send, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_token_provider_is_asked_before_every_attempt_and_not_before_a_hop() {
+    let clock = Clock::new();
+    let config = Config::anonymous()
+        .with_base_url("https://res.openai.azure.com/openai/v1")
+        .unwrap()
+        .with_token_provider(|| unreachable!("the test answers Authorize itself"));
+    let mut ex = retrieve(&config);
+    authorize(&mut ex, &clock, Ok("token-1".into()));
+    assert_eq!(sent_authorization(&mut ex, &clock).as_deref(), Some("Bearer token-1"));
+    // A redirect within the origin keeps the token, without asking again.
+    ex.handle_head(
+        StatusCode::TEMPORARY_REDIRECT,
+        headers(&[("location", "/openai/v1/videos/video_123?again=1")]),
+        &clock.now(),
+    );
+    assert_eq!(sent_authorization(&mut ex, &clock).as_deref(), Some("Bearer token-1"));
+    // One that leaves the origin carries none.
+    ex.handle_head(StatusCode::FOUND, headers(&[("location", "https://elsewhere.example/x")]), &clock.now());
+    assert_eq!(sent_authorization(&mut ex, &clock), None);
+    // A retry asks for a fresh token.
+    answer(&mut ex, &clock, 503, &[], &[]);
+    let _ = expect_wait(&mut ex, &clock);
+    let mut clock = clock;
+    clock.advance(Duration::from_secs(60));
+    authorize(&mut ex, &clock, Ok("token-2".into()));
+    assert_eq!(sent_authorization(&mut ex, &clock).as_deref(), Some("Bearer token-2"));
+}
+
+#[test]
+fn a_failing_token_provider_ends_the_call_with_a_credential_error() {
+    let clock = Clock::new();
+    let config = Config::anonymous().with_token_provider(|| unreachable!());
+    let mut ex = retrieve(&config);
+    authorize(&mut ex, &clock, Err("the identity service is down".into()));
+    let err = expect_done(&mut ex, &clock).unwrap_err();
+    assert!(matches!(err, Error::Credential(_)), "{err:?}");
+    assert_eq!(err.to_string(), "no credential: the token provider failed: the identity service is down");
+    assert!(std::error::Error::source(&err).is_some(), "the provider's error is the source");
+    assert!(!err.is_retryable());
+
+    let mut ex = retrieve(&config);
+    authorize(&mut ex, &clock, Ok("bad\ntoken".into()));
+    let err = expect_done(&mut ex, &clock).unwrap_err();
+    assert!(err.to_string().contains("cannot carry") && !err.to_string().contains("bad"), "{err}");
+}
+
+#[test]
+fn an_azure_key_never_follows_a_redirect_to_another_origin() {
+    let clock = Clock::new();
+    let config = Config::azure("https://res.openai.azure.com").unwrap().with_azure_api_key("az-secret");
+    let op = DownloadContent::new("video_123");
+    let mut ex = Exchange::download(&op, &config, &RequestOptions::default(), 1).unwrap();
+    let has_key = |ex: &mut Exchange<MediaBody>| match ex.next_action(&clock.now()) {
+        Action::Send { request, .. } => request.headers().contains_key("api-key"),
+        other => panic!("expected Send, got {other:?}"),
+    };
+    assert!(has_key(&mut ex));
+    ex.handle_head(StatusCode::FOUND, headers(&[("location", "https://blob.example/signed?sig=1")]), &clock.now());
+    assert!(!has_key(&mut ex), "the api-key stays with the resource");
+}

@@ -132,6 +132,7 @@ proptest! {
                     prop_assert!(wait <= Duration::from_secs(60), "{wait:?}");
                     now = now.later(now.at + wait);
                 }
+                Action::Authorize(_) => exchange.handle_token(Ok("token".to_owned())),
                 Action::Done(_) => return Ok(()),
             }
         }

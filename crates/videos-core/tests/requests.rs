@@ -200,3 +200,16 @@ fn the_key_is_marked_sensitive() {
     assert!(request.headers()["authorization"].is_sensitive());
     assert!(!format!("{:?}", request.headers()).contains(common::KEY));
 }
+
+#[test]
+fn a_base_url_query_and_default_parameters_reach_every_request() {
+    let config = videos_core::Config::new("k")
+        .with_base_url("https://gw.example/v1?tenant=a%20b")
+        .unwrap()
+        .with_api_version("2025-04");
+    assert_eq!(config.base_url(), "https://gw.example/v1?tenant=a%20b&api-version=2025-04");
+    let request = videos_core::RetrieveVideo::new("video_1").request(&config, &Default::default()).unwrap();
+    assert_eq!(request.uri().to_string(), "https://gw.example/v1/videos/video_1?tenant=a%20b&api-version=2025-04");
+    let list = videos_core::ListVideos::new().limit(2).request(&config, &Default::default()).unwrap();
+    assert_eq!(list.uri().query(), Some("limit=2&tenant=a%20b&api-version=2025-04"));
+}

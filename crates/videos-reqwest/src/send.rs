@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use http::Request;
 use videos_core::exchange::timed_out;
-use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TransportError, TransportFailure};
+use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TokenProvider, TransportError, TransportFailure};
 
 use crate::body::to_reqwest;
 
@@ -99,6 +99,15 @@ pub(crate) async fn drive<T>(
             Action::Wait(wait) => {
                 *response = None;
                 tokio::time::sleep(wait).await;
+                now = start.later(Instant::now());
+            }
+            Action::Authorize(provider) => {
+                let token = match provider {
+                    TokenProvider::Async(fetch) => fetch().await,
+                    // A blocking provider is called in place: it is expected to be quick or cached.
+                    TokenProvider::Blocking(fetch) => fetch(),
+                };
+                exchange.handle_token(token);
                 now = start.later(Instant::now());
             }
             Action::Done(result) => return result,

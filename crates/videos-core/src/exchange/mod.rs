@@ -5,7 +5,7 @@
 //! ```text
 //!                ┌──────────────── Wait(backoff) ◄──────────────────┐ retryable failure,
 //!                ▼                                                   │ retries left
-//!   new ──► Send { request, timeouts } ──► handle_head ─┬─ 3xx ─► Send (the next hop)
+//!   new ──► (Authorize ──► handle_token) ──► Send { request, timeouts } ──► handle_head ─┬─ 3xx ─► Send (the next hop)
 //!                                                      ├─ 2xx download ─► Done(Ok(media head))
 //!                                                      └─ else ─► Read { timeout, max }
 //!                                                                  ├─ handle_chunk ─► Read …
@@ -20,7 +20,8 @@
 //!    sleep; or return the result;
 //! 3. report the outcome with exactly one of [`Exchange::handle_head`],
 //!    [`Exchange::handle_chunk`], [`Exchange::handle_end`] or
-//!    [`Exchange::handle_error`] (nothing after a `Wait`), and go to 1.
+//!    [`Exchange::handle_error`] (nothing after a `Wait`; after an
+//!    `Authorize`, [`Exchange::handle_token`]), and go to 1.
 //!
 //! The exchange never reads the clock or a random source: [`Now`] carries
 //! the monotonic time, the wall clock (for a `Retry-After` date) and the
@@ -29,6 +30,9 @@
 //! no network and no sleeping.
 //!
 //! What it decides:
+//! - **credentials**: with a token provider, a fresh token before every
+//!   attempt (not before a redirect's next hop, which keeps the one it has
+//!   within the origin and none outside it);
 //! - **redirects**: followed up to [`crate::redirect::MAX_REDIRECTS`] hops,
 //!   with credentials only within the origin (see [`crate::redirect`]);
 //! - **retries**: by [`RetryPolicy`], always with the same built request, so
@@ -50,11 +54,12 @@ mod wholeness;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, Request, Response, StatusCode};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
-use crate::error::{Error, TransportError, TransportFailure};
+use crate::config::{Config, TokenProvider, TokenResult};
+use crate::error::{CredentialError, Error, TransportError, TransportFailure};
 use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
 use crate::redirect;
@@ -123,6 +128,9 @@ pub enum Action<'a, T> {
     },
     /// Sleep this long, then ask again.
     Wait(Duration),
+    /// Ask this provider for a token and hand the outcome to
+    /// [`Exchange::handle_token`]; only with [`crate::Auth::TokenProvider`].
+    Authorize(&'a TokenProvider),
     /// The call is over. For a download, `Ok` carries the accepted head
     /// and the body is the caller's to stream through [`MediaBody`].
     Done(Result<ApiResponse<T>, Error>),
@@ -183,6 +191,8 @@ impl Collected {
 enum State {
     /// Send the current request once `not_before` has passed.
     Ready { not_before: Option<Instant> },
+    /// Waiting for the token provider.
+    Authorizing,
     /// Sent; waiting for the head or a failure.
     Sent,
     /// Reading a body: a success's (up to the JSON limit) or an error's (up to the error limit).
@@ -205,6 +215,10 @@ pub struct Exchange<T> {
     /// When the current attempt must have its answer.
     deadline: Option<Instant>,
     expect: Expect<T>,
+    /// The provider to ask before each attempt, when the auth is one.
+    token: Option<TokenProvider>,
+    /// Whether the request carries a token fetched for the current attempt.
+    authorized: bool,
     state: State,
     /// The answer, kept apart from the state so that moving between states copies little.
     result: Option<Result<ApiResponse<T>, Error>>,
@@ -214,6 +228,7 @@ impl<T> std::fmt::Debug for Exchange<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = match &self.state {
             State::Ready { .. } => "ready",
+            State::Authorizing => "authorizing",
             State::Sent => "sent",
             State::Reading { .. } => "reading",
             State::Finished => "finished",
@@ -268,6 +283,8 @@ impl<T> Exchange<T> {
             read_timeout: config.read_timeout,
             deadline: None,
             expect,
+            token: config.auth().token_provider().cloned(),
+            authorized: false,
             state: State::Ready { not_before: None },
             result: None,
         }
@@ -286,7 +303,15 @@ impl<T> Exchange<T> {
     pub fn next_action(&mut self, now: &Now) -> Action<'_, T> {
         match &mut self.state {
             State::Ready { not_before: Some(at) } if now.at < *at => Action::Wait(*at - now.at),
+            State::Ready { .. } if self.hop.is_none() && !self.authorized && self.token.is_some() => {
+                self.state = State::Authorizing;
+                match &self.token {
+                    Some(provider) => Action::Authorize(provider),
+                    None => Action::Done(Err(out_of_order("lost the token provider"))),
+                }
+            }
             State::Ready { .. } => {
+                self.authorized = false;
                 if self.deadline.is_none() {
                     // A timeout too long to add is no deadline at all.
                     self.deadline = now.at.checked_add(self.call_timeout);
@@ -297,9 +322,9 @@ impl<T> Exchange<T> {
                 let request = self.hop.as_deref().unwrap_or(&self.request);
                 Action::Send { request, timeouts: Timeouts { head: remaining, read: self.read_timeout, body } }
             }
-            State::Sent => {
+            State::Sent | State::Authorizing => {
                 self.state = State::Finished;
-                Action::Done(Err(out_of_order("asked for the next action before reporting the response")))
+                Action::Done(Err(out_of_order("asked for the next action before reporting the last one's outcome")))
             }
             State::Reading { status, body, .. } => {
                 let limit = if status.is_success() { JSON_BODY_LIMIT + 1 } else { ERROR_BODY_LIMIT };
@@ -312,6 +337,29 @@ impl<T> Exchange<T> {
                     .take()
                     .unwrap_or_else(|| Err(out_of_order("asked for the next action after the call ended"))),
             ),
+        }
+    }
+
+    /// The token provider answered an [`Action::Authorize`].
+    pub fn handle_token(&mut self, token: TokenResult) {
+        if !matches!(self.state, State::Authorizing) {
+            return self.finish(Err(out_of_order("reported a token that was not asked for")));
+        }
+        let value = match token {
+            Ok(token) => HeaderValue::try_from(format!("Bearer {}", token.trim())),
+            Err(e) => return self.finish(Err(CredentialError::new("the token provider failed", Some(e)).into())),
+        };
+        match value {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                self.request.headers_mut().insert(AUTHORIZATION, value);
+                self.authorized = true;
+                self.state = State::Ready { not_before: None };
+            }
+            Err(_) => {
+                let reason = "the token provider gave a token that contains characters a header cannot carry";
+                self.finish(Err(CredentialError::new(reason, None).into()));
+            }
         }
     }
 

@@ -7,8 +7,8 @@ use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
 use crate::request::multipart::{FilePart, Multipart};
-use crate::request::url::path_segment;
 use crate::request::{Body, Draft, RequestOptions, build};
+use crate::url::path_segment;
 
 /// Registers a character from an uploaded video (always multipart).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use videos_types::VideoContentVariant;
 
 use crate::config::Config;
 use crate::error::{Error, TransportError, TransportFailure};
-use crate::request::url::path_segment;
 use crate::request::{Body, Draft, RequestOptions, build};
 use crate::response::{api_error, request_id};
+use crate::url::path_segment;
 
 /// Downloads the media of a completed job.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use videos_types::VideoDeleteResponse;
 use super::Operation;
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::{Body, Draft, RequestOptions, build, url::path_segment};
+use crate::request::{Body, Draft, RequestOptions, build};
+use crate::url::path_segment;
 
 /// Deletes a completed or failed job.
 #[derive(Debug, Clone, PartialEq, Eq)]

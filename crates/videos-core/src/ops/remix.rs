@@ -6,8 +6,9 @@ use videos_types::{Video, VideoRemixBody};
 use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::{Body, Draft, RequestOptions, build, url::path_segment};
+use crate::request::{Body, Draft, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
+use crate::url::path_segment;
 use bytes::Bytes;
 use http::Response;
 

@@ -6,7 +6,8 @@ use videos_types::Video;
 use super::Operation;
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::{Body, Draft, RequestOptions, build, url::path_segment};
+use crate::request::{Body, Draft, RequestOptions, build};
+use crate::url::path_segment;
 
 /// Reads one job.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,6 @@
 
 mod body;
 pub mod multipart;
-pub(crate) mod url;
 
 use std::time::Duration;
 
@@ -101,14 +100,14 @@ pub(crate) struct Draft {
     pub(crate) method: Method,
     /// The path below the base URL, starting with `/`, already encoded.
     pub(crate) path: String,
-    pub(crate) query: url::Query,
+    pub(crate) query: crate::url::Query,
     pub(crate) body: Body,
     pub(crate) accept: &'static str,
 }
 
 impl Draft {
     pub(crate) fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: url::Query::default(), body: Body::Empty, accept: "application/json" }
+        Self { method, path, query: crate::url::Query::default(), body: Body::Empty, accept: "application/json" }
     }
 
     pub(crate) fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
@@ -133,6 +132,7 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
     for (key, value) in &options.extra_query {
         query.push(key, value);
     }
+    query.append_encoded(&prepared.query);
     let mut path = String::with_capacity(prepared.path_prefix.len() + draft.path.len() + query.as_str().len() + 1);
     path.push_str(&prepared.path_prefix);
     path.push_str(&draft.path);

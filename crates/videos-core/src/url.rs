@@ -1,4 +1,5 @@
-//! Percent-encoding of path segments and query values.
+//! Percent-encoding of path segments and query values, for requests and
+//! for the default query a configuration carries.
 //!
 //! Everything but RFC 3986's unreserved characters is encoded, so an id can
 //! never add a path segment, a query or a fragment. The two dot segments
@@ -42,6 +43,22 @@ pub(crate) fn path_segment(field: &str, value: &str) -> Result<String, InvalidIn
 pub(crate) struct Query(String);
 
 impl Query {
+    /// A query that starts with `encoded`, taken as it is (a base URL's own query).
+    pub(crate) fn from_encoded(encoded: &str) -> Self {
+        Self(encoded.to_owned())
+    }
+
+    /// Appends an already encoded query (`a=1&b=2`).
+    pub(crate) fn append_encoded(&mut self, encoded: &str) {
+        if encoded.is_empty() {
+            return;
+        }
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.push_str(encoded);
+    }
+
     /// Appends `key=value`, both encoded.
     pub(crate) fn push(&mut self, key: &str, value: &str) {
         if !self.0.is_empty() {
