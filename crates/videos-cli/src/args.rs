@@ -7,18 +7,29 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Create, watch, download and manage Sora video-generation jobs.
 ///
-/// With neither an API key nor a base URL (flags or OPENAI_API_KEY /
-/// OPENAI_BASE_URL), commands run against a built-in emulator in this
-/// process, which renders real MP4s offline.
+/// With no API key, base URL or Azure endpoint (flags, or OPENAI_API_KEY /
+/// OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT), commands run against a
+/// built-in emulator in this process, which renders real MP4s offline.
 #[derive(Debug, Parser)]
 #[command(name = "videos", version)]
 pub(crate) struct Cli {
-    /// The API's base URL.
-    #[arg(long, global = true, env = "OPENAI_BASE_URL", hide_env_values = true)]
+    /// The API's base URL [default: OPENAI_BASE_URL, else https://api.openai.com/v1].
+    #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// The API key.
-    #[arg(long, global = true, env = "OPENAI_API_KEY", hide_env_values = true)]
+    /// The API key: a bearer key, or with Azure the resource key sent as
+    /// `api-key` [default: OPENAI_API_KEY; with Azure AZURE_OPENAI_API_KEY,
+    /// else AZURE_OPENAI_AD_TOKEN as a bearer token]. For `serve`, the only
+    /// key it accepts.
+    #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
+    /// An Azure OpenAI resource, https://RESOURCE.openai.azure.com (`/openai/v1`
+    /// is added) [default: AZURE_OPENAI_ENDPOINT; ignored when a base URL is set].
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) azure_endpoint: Option<String>,
+    /// The `api-version` sent on every request [default: OPENAI_API_VERSION].
+    /// For `serve --azure`, the version it requires.
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub(crate) api_version: Option<String>,
     /// Print the raw API objects as JSON on stdout.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -210,6 +221,12 @@ pub(crate) struct Serve {
     /// Seed of the fault generator.
     #[arg(long, default_value_t = 0)]
     pub(crate) fault_seed: u64,
+    /// Serve as Azure OpenAI does: under /openai/v1, with the key in an
+    /// `api-key` header (or a bearer token), `apim-request-id` on answers,
+    /// `--api-version` required when given, media behind signed redirects
+    /// to another origin.
+    #[arg(long)]
+    pub(crate) azure: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

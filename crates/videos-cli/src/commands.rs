@@ -9,49 +9,33 @@ use videos_core::{
     Config, CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, InputReference, ListVideos, PollOptions,
     VideoSource,
 };
-use videos_emulator::{Emulator, EmulatorConfig, Faults};
+use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults};
 use videos_reqwest::{Client, Videos};
 use videos_types::{
     ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown,
 };
 
 use crate::args::{CharacterCommand, Cli, Command, Finish, Order, Serve, Variant};
-use crate::{output, progress};
+use crate::{output, progress, settings};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
-    let Cli { base_url, api_key, json, timeout, read_timeout, command } = cli;
+    let Cli { base_url, api_key, azure_endpoint, api_version, json, timeout, read_timeout, command } = cli;
+    let env = |name: &str| std::env::var(name).ok();
     if let Command::Serve(serve) = command {
-        return self::serve(serve, api_key.filter(|k| !k.trim().is_empty())).await;
+        let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());
+        return self::serve(serve, key, api_version).await;
     }
-    let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    let (base_url, api_key) = (nonempty(base_url), nonempty(api_key));
-    // Keeps the in-process emulator alive until the command is done.
-    let mut _emulator = None;
-    let config = match (&base_url, &api_key) {
-        (None, None) => {
-            let emulator = Emulator::start(EmulatorConfig::default()).await?;
-            eprintln!(
-                "No OPENAI_API_KEY or OPENAI_BASE_URL set: using the built-in emulator at {} (offline; nothing leaves this machine).",
-                emulator.base_url()
-            );
-            let config = Config::new("emulator").with_base_url(&emulator.base_url())?;
-            _emulator = Some(emulator);
-            config
-        }
-        _ => {
-            let mut config = Config::from_env()?;
-            if let Some(url) = &base_url {
-                config = config.with_base_url(url)?;
-            }
-            if let Some(key) = &api_key {
-                config = config.with_api_key(key);
-            }
-            config
-        }
-    };
+    let flags = settings::Flags { base_url, api_key, azure_endpoint, api_version };
+    // The emulator, when there is one, lives until the command is done.
+    let (config, _emulator) = settings::resolve(&flags, env).await?;
+    let source = config.credential_source().map(str::to_owned);
+    execute(config, timeout, read_timeout, json, command).await.map_err(|e| settings::explain(e, source.as_deref()))
+}
+
+async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, command: Command) -> Result<()> {
     let connect = config.connect_timeout;
     let config = config
         .with_timeouts(connect, Duration::from_secs_f64(timeout))
@@ -207,9 +191,10 @@ async fn download(videos: &Videos, id: &str, variant: VideoContentVariant, path:
     Ok(written?)
 }
 
-async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
+async fn serve(serve: Serve, api_key: Option<String>, api_version: Option<String>) -> Result<()> {
     let config = EmulatorConfig {
         api_key,
+        azure: serve.azure.then(|| AzureMode { api_version: api_version.filter(|v| !v.trim().is_empty()) }),
         state_dir: serve.state_dir,
         time_per_video_second: Duration::try_from_secs_f64(serve.seconds_per_video_second)
             .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,
@@ -229,6 +214,8 @@ async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
     };
     let emulator =
         Emulator::start_on(serve.addr, config).await.map_err(|e| format!("could not listen on {}: {e}", serve.addr))?;
+    // Listen for the signals before saying we are up, so a prompt SIGTERM is still graceful.
+    let stop = crate::interrupted();
     eprintln!(
         "Videos API emulator listening; base URL {} (media in {}; Ctrl-C or SIGTERM to stop)",
         emulator.base_url(),
@@ -236,7 +223,7 @@ async fn serve(serve: Serve, api_key: Option<String>) -> Result<()> {
     );
     // A graceful stop on either signal finishes in-flight answers and drops the
     // emulator, which removes a temporary state directory.
-    emulator.serve_until(crate::interrupted()).await;
+    emulator.serve_until(stop).await;
     eprintln!("stopped");
     Ok(())
 }

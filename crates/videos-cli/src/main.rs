@@ -1,12 +1,14 @@
 //! `videos`: the Videos API from the command line.
 //!
-//! Files: `args.rs` (the command line), `commands.rs` (what each command
-//! does), `output.rs` (human and JSON output), `progress.rs` (bars).
+//! Files: `args.rs` (the command line), `settings.rs` (where the connection
+//! comes from), `commands.rs` (what each command does), `output.rs` (human
+//! and JSON output), `progress.rs` (bars).
 
 mod args;
 mod commands;
 mod output;
 mod progress;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -47,25 +49,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-async fn interrupted() {
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. The handlers are
+/// registered when this is called, not when the future is first polled, so
+/// a signal that comes right after (say, after `serve` printed its address)
+/// is caught rather than killing the process.
+fn interrupted() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => {
-                    signal.recv().await;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).ok();
+        let mut terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |signal: Option<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
                 }
-                Err(_) => std::future::pending::<()>().await,
+            };
+            tokio::select! {
+                () = wait(interrupt.take()) => {}
+                () = wait(terminate.take()) => {}
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminate => {}
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -30,6 +30,19 @@ pub struct EmulatorConfig {
     pub body_read_timeout: Duration,
     /// Injected failures, off by default.
     pub faults: Faults,
+    /// Azure OpenAI's shape of the API, when set: see [`AzureMode`].
+    pub azure: Option<AzureMode>,
+}
+
+/// Serving the API as Azure OpenAI does (`videos serve --azure`): under
+/// `/openai/v1`, with the key in an `api-key` header (a Bearer token works
+/// too, as an Entra ID token does), `apim-request-id` on every answer, and
+/// media served the way Azure hands out blobs: a redirect to another origin
+/// with a signed URL, which refuses any request that carries a credential.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AzureMode {
+    /// The `api-version` every request must carry, when set.
+    pub api_version: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -45,6 +58,7 @@ impl Default for EmulatorConfig {
             idle_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
             faults: Faults::default(),
+            azure: None,
         }
     }
 }

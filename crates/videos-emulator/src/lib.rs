@@ -37,18 +37,19 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
-pub use config::{EmulatorConfig, Faults};
+pub use config::{AzureMode, EmulatorConfig, Faults};
 
 /// A running emulator. Dropping it stops the server (without waiting);
 /// [`Emulator::shutdown`] stops it gracefully.
 #[derive(Debug)]
 pub struct Emulator {
     address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    stop: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<()>>,
+    shared: Arc<routes::Shared>,
     state_dir: PathBuf,
     /// Removes the temporary state directory when the emulator goes.
     _temp: Option<TempDir>,
@@ -78,28 +79,47 @@ impl Emulator {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let shared = Arc::new(routes::Shared {
             faults: Mutex::new(fastrand::Rng::with_seed(config.faults.seed)),
+            accepted_key: std::sync::RwLock::new(config.api_key.clone()),
+            blob_origin: std::sync::OnceLock::new(),
+            blob_secret: std::hash::RandomState::new(),
             config,
             store: Mutex::default(),
             state_dir: state_dir.clone(),
             render_slots: Semaphore::new(cpus),
         });
         let (max_connections, idle_timeout) = (shared.config.max_connections, shared.config.idle_timeout);
-        let app = routes::router(shared);
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = Vec::new();
+        if shared.config.azure.is_some() {
+            // Media are handed out from another origin, as Azure's blob URLs are.
+            let blobs = TcpListener::bind((address.ip(), 0)).await?;
+            let _ = shared.blob_origin.set(format!("http://{}", blobs.local_addr()?));
+            let blobs = connections::Guarded::new(blobs, max_connections, idle_timeout);
+            tasks.push(serve(blobs, routes::blob_router(shared.clone()), stopped.clone()));
+        }
         let listener = connections::Guarded::new(listener, max_connections, idle_timeout);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        Ok(Emulator { address, stop: Some(stop), task: Some(task), state_dir, _temp: temp })
+        tasks.push(serve(listener, routes::router(shared.clone()), stopped));
+        Ok(Emulator { address, stop: Some(stop), tasks, shared, state_dir, _temp: temp })
     }
 
-    /// The base URL to give a client, such as `http://127.0.0.1:39211/v1`.
+    /// Accepts only `key` from now on (`None`: any key), as a rotated
+    /// credential or an expired token would be refused.
+    pub fn set_api_key(&self, key: Option<String>) {
+        *self.shared.accepted_key.write().unwrap_or_else(std::sync::PoisonError::into_inner) = key;
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:39211/v1`
+    /// (`…/openai/v1` in Azure mode).
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.address)
+        match self.shared.config.azure {
+            Some(_) => format!("http://{}/openai/v1", self.address),
+            None => format!("http://{}/v1", self.address),
+        }
+    }
+
+    /// In Azure mode, the endpoint to give an Azure client (`http://127.0.0.1:39211`).
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
     }
 
     /// The address listened on.
@@ -115,9 +135,9 @@ impl Emulator {
     /// Stops accepting connections and waits for open requests to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(task) = self.task.take() {
+        for task in self.tasks.drain(..) {
             let _ = task.await;
         }
     }
@@ -132,9 +152,20 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
     }
+}
+
+/// Serves `app` on `listener` until `stopped` turns true, then finishes in-flight answers.
+fn serve(listener: connections::Guarded, app: axum::Router, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await;
+    })
 }
 
 /// A temporary directory removed on drop (the emulator's default state directory).

@@ -22,15 +22,27 @@ pub(crate) struct ContentQuery {
     variant: Option<String>,
 }
 
-/// Streams one asset of a completed job.
+/// Streams one asset of a completed job; in Azure mode, redirects to it
+/// on the blob origin instead, as Azure hands out media.
 pub(crate) async fn download(
     State(state): State<AppState>,
     Path(video_id): Path<String>,
     Query(query): Query<ContentQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (video, job) = state.observe(&video_id)?;
     let variant = query.variant.as_deref().unwrap_or("video");
+    let (path, content_type) = asset(&state, &video_id, variant)?;
+    if let Some(location) = super::azure::blob_location(&state, &video_id, variant) {
+        let mut response = StatusCode::FOUND.into_response();
+        response.headers_mut().insert(axum::http::header::LOCATION, location);
+        return Ok(response);
+    }
+    stream(&path, content_type, &headers, &video_id).await
+}
+
+/// The file and media type of one asset of a completed job.
+pub(crate) fn asset(state: &AppState, video_id: &str, variant: &str) -> Result<(PathBuf, &'static str), ApiError> {
+    let (video, job) = state.observe(video_id)?;
     if !["video", "thumbnail", "spritesheet"].contains(&variant) {
         return Err(ApiError::invalid(
             "variant",
@@ -50,14 +62,23 @@ pub(crate) async fn download(
             code: Some("video_not_ready"),
         });
     };
-    let (path, content_type): (PathBuf, &str) = match variant {
+    Ok(match variant {
         "thumbnail" => (rendered.thumbnail.clone(), "image/webp"),
         "spritesheet" => (rendered.spritesheet.clone(), "image/jpeg"),
         _ => (rendered.video.clone(), "video/mp4"),
-    };
-    let mut file = tokio::fs::File::open(&path)
+    })
+}
+
+/// Streams a media file, honouring one `Range`.
+pub(crate) async fn stream(
+    path: &std::path::Path,
+    content_type: &'static str,
+    headers: &HeaderMap,
+    video_id: &str,
+) -> Result<Response, ApiError> {
+    let mut file = tokio::fs::File::open(path)
         .await
-        .map_err(|_| ApiError::not_found("video_id", "content for video", &video_id))?;
+        .map_err(|_| ApiError::not_found("video_id", "content for video", video_id))?;
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
 
     let (status, start, end) = match headers.get(RANGE).and_then(|v| v.to_str().ok()) {
@@ -76,7 +97,7 @@ pub(crate) async fn download(
     if start > 0 {
         file.seek(SeekFrom::Start(start))
             .await
-            .map_err(|_| ApiError::not_found("video_id", "content for video", &video_id))?;
+            .map_err(|_| ApiError::not_found("video_id", "content for video", video_id))?;
     }
     let stream = futures_util::stream::try_unfold((file, end - start), |(mut file, left)| async move {
         if left == 0 {

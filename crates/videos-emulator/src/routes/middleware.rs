@@ -12,23 +12,32 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::error::ApiError;
 
-/// Every answer carries an `x-request-id`, as the service's do.
-pub(crate) async fn request_id(request: Request, next: Next) -> Response {
+/// Every answer carries a request id, as the service's do: `x-request-id`,
+/// or Azure's `apim-request-id` in Azure mode.
+pub(crate) async fn request_id(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let name = if state.config.azure.is_some() { "apim-request-id" } else { "x-request-id" };
     if let Ok(value) = HeaderValue::from_str(&format!("req_{:024x}", fastrand::u128(..) >> 32)) {
-        response.headers_mut().insert("x-request-id", value);
+        response.headers_mut().insert(name, value);
     }
     response
 }
 
-/// A Bearer token is required; when the emulator has a key, only that key.
+/// A key is required: a Bearer token, or in Azure mode an `api-key` header
+/// too; when the emulator has a key, only that key.
 pub(crate) async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let token = request
+    let bearer = request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
+    let api_key = request.headers().get("api-key").and_then(|v| v.to_str().ok()).map(str::trim);
+    let token = match state.config.azure {
+        Some(_) => api_key.or(bearer),
+        None => bearer,
+    };
+    let accepted = state.accepted_key.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     let unauthorized = |message: &str, code: Option<&'static str>| {
         ApiError {
             status: StatusCode::UNAUTHORIZED,
@@ -39,7 +48,11 @@ pub(crate) async fn authenticate(State(state): State<AppState>, request: Request
         }
         .into_response()
     };
-    match (token, &state.config.api_key) {
+    match (token, &accepted) {
+        (None | Some(""), _) if state.config.azure.is_some() => unauthorized(
+            "Access denied due to missing subscription key. Send it in the 'api-key' header, or a token as 'Authorization: Bearer TOKEN'.",
+            None,
+        ),
         (None | Some(""), _) => unauthorized(
             "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.",
             None,

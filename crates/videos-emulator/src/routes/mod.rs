@@ -1,6 +1,8 @@
-//! The HTTP surface: one router with the ten operations under `/v1`, behind
-//! authentication, fault injection and a body limit.
+//! The HTTP surface: one router with the ten operations under `/v1` (or
+//! `/openai/v1` in Azure mode), behind authentication, fault injection and
+//! a body limit; and, in Azure mode, the blob router media redirect to.
 
+mod azure;
 mod characters;
 mod content;
 mod input;
@@ -8,7 +10,7 @@ mod middleware;
 mod videos;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,6 +31,12 @@ pub(crate) struct Shared {
     /// Renders run one at a time per CPU, so a burst of jobs cannot starve the server.
     pub(crate) render_slots: Semaphore,
     pub(crate) faults: Mutex<fastrand::Rng>,
+    /// The key accepted now; starts as the configured one and can be rotated.
+    pub(crate) accepted_key: RwLock<Option<String>>,
+    /// `http://HOST:PORT` of the blob listener, in Azure mode.
+    pub(crate) blob_origin: OnceLock<String>,
+    /// Signs blob URLs.
+    pub(crate) blob_secret: std::hash::RandomState,
 }
 
 /// The handlers' state.
@@ -57,15 +65,28 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::authenticate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::inject_faults))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
-        .layer(axum::middleware::from_fn(middleware::request_id))
-        .with_state(state);
-    Router::new().nest("/v1", api).fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), azure::require_api_version))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_id))
+        .with_state(state.clone());
+    let prefix = if state.config.azure.is_some() { "/openai/v1" } else { "/v1" };
+    Router::new().nest(prefix, api).fallback(not_found)
+}
+
+/// The blob origin's router (Azure mode): signed media URLs, no credentials.
+pub(crate) fn blob_router(state: AppState) -> Router {
+    Router::new()
+        .route("/blobs/{video_id}/{variant}", get(azure::blob))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_id))
+        .fallback(not_found)
+        .with_state(state)
 }
 
 async fn not_found() -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
-        message: "Unknown request URL. The emulator serves the Videos API under /v1/videos.".to_owned(),
+        message:
+            "Unknown request URL. The emulator serves the Videos API under /v1/videos (/openai/v1/videos with --azure)."
+                .to_owned(),
         error_type: "invalid_request_error",
         param: None,
         code: Some("unknown_url"),
