@@ -59,6 +59,8 @@ impl Form {
                 .await
                 .map_err(|e| ApiError::invalid("body", format!("Could not read the multipart body: {e}")))?;
             let mut form = Form::default();
+            // Objects sent as bracketed parts (`video[id]`), as the official SDKs encode them.
+            let mut objects: HashMap<&'static str, serde_json::Map<String, Value>> = HashMap::new();
             loop {
                 let field = multipart.next_field().await.map_err(|e| body_error(e.status(), &e.body_text()))?;
                 let Some(field) = field else { break };
@@ -81,7 +83,29 @@ impl Form {
                             .map_err(|_| ApiError::invalid("body", format!("Field '{name}' is not UTF-8 text.")))?,
                     )
                 };
-                form.0.insert(name, value);
+                match bracketed(&name)? {
+                    Some((base, key)) => {
+                        let Field::Text(text) = value else {
+                            return Err(ApiError::invalid(
+                                name.clone(),
+                                format!("Part '{name}' must be text, not a file."),
+                            ));
+                        };
+                        objects.entry(base).or_default().insert(key.to_owned(), Value::String(text));
+                    }
+                    None => {
+                        form.0.insert(name, value);
+                    }
+                }
+            }
+            for (base, object) in objects {
+                if form.0.contains_key(base) {
+                    return Err(ApiError::invalid(
+                        base,
+                        format!("Give '{base}' once: as a file or object part, or as bracketed parts, not both."),
+                    ));
+                }
+                form.0.insert(base.to_owned(), Field::Json(Value::Object(object)));
             }
             return Ok(form);
         }
@@ -155,6 +179,42 @@ impl Form {
             }
         }
     }
+}
+
+/// The object fields that may arrive as bracketed multipart parts, with the keys each takes.
+const BRACKETED: [(&str, &[&str]); 2] = [("video", &["id"]), ("input_reference", &["file_id", "image_url"])];
+
+/// Reads a part name of the form `base[key]`: `None` for a plain name, the
+/// pair for a known object field and key, a 400 naming the part otherwise
+/// (an unknown key, a malformed or nested name), never a silent drop.
+fn bracketed(name: &str) -> Result<Option<(&'static str, &str)>, ApiError> {
+    if !name.contains(['[', ']']) {
+        return Ok(None);
+    }
+    let malformed = || {
+        ApiError::invalid(
+            name.to_owned(),
+            format!("Part name '{name}' is not of the form field[key] (one level of brackets)."),
+        )
+    };
+    let (base, rest) = name.split_once('[').ok_or_else(malformed)?;
+    let key = rest.strip_suffix(']').ok_or_else(malformed)?;
+    if base.is_empty() || key.is_empty() || key.contains(['[', ']']) {
+        return Err(malformed());
+    }
+    let Some((base, keys)) = BRACKETED.iter().find(|(b, _)| *b == base) else {
+        return Err(ApiError::invalid(
+            name.to_owned(),
+            format!("Part '{name}': '{base}' is not a field that takes an object."),
+        ));
+    };
+    if !keys.contains(&key) {
+        return Err(ApiError::invalid(
+            name.to_owned(),
+            format!("Part '{name}': '{base}' has no key '{key}' (expected one of: {}).", keys.join(", ")),
+        ));
+    }
+    Ok(Some((base, key)))
 }
 
 /// The error for a body that could not be read: 413 in the envelope when it
