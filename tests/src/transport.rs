@@ -136,6 +136,17 @@ impl Transport {
         call!(self, |v| v.edit(params))
     }
 
+    /// `edit` through a handle with extra body fields.
+    pub async fn edit_with_fields(
+        &self,
+        params: EditVideo,
+        fields: &[(&str, serde_json::Value)],
+    ) -> Result<Video, Error> {
+        let fields: Vec<(String, serde_json::Value)> =
+            fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        call!(self, |v| fields.iter().fold(v, |v, (key, value)| v.with_body_field(key, value.clone())).edit(params))
+    }
+
     /// `extend`.
     pub async fn extend(&self, params: ExtendVideo) -> Result<Video, Error> {
         call!(self, |v| v.extend(params))

@@ -219,3 +219,44 @@ async fn a_thumbnail_answered_with_the_mp4_is_refused_and_the_target_kept() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file");
     }
 }
+
+#[tokio::test]
+async fn extra_body_fields_and_a_model_reach_the_wire_in_json_and_multipart() {
+    use videos_core::{EditVideo, FilePart, VideoSource};
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("clip.mp4");
+    std::fs::write(&clip, b"not really an mp4").unwrap();
+    for i in 0..2 {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(video_json("video_1", "queued", 0)))
+            .mount(&server)
+            .await;
+        let t = both(&config(&server.uri()))[i].clone();
+        let with_extras = |video: VideoSource| {
+            (
+                EditVideo::new(video, "make it rain").model("veo-3"),
+                [("aspect_ratio", json!("16:9")), ("steps", json!(30))],
+            )
+        };
+        for source in [VideoSource::id("video_0"), VideoSource::Upload(FilePart::from_path(&clip).unwrap())] {
+            let (params, extras) = with_extras(source);
+            t.edit_with_fields(params, &extras).await.unwrap();
+        }
+        let requests = server.received_requests().await.unwrap();
+        let json_body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+        assert_eq!(
+            json_body,
+            json!({"video": {"id": "video_0"}, "prompt": "make it rain", "model": "veo-3", "aspect_ratio": "16:9", "steps": 30}),
+            "{}",
+            t.name()
+        );
+        let form = String::from_utf8_lossy(&requests[1].body);
+        for part in
+            ["name=\"model\"\r\n\r\nveo-3\r\n", "name=\"aspect_ratio\"\r\n\r\n16:9\r\n", "name=\"steps\"\r\n\r\n30\r\n"]
+        {
+            assert!(form.contains(part), "{}: {part:?} in {form}", t.name());
+        }
+        assert!(form.trim_end().ends_with("--"), "the form is still closed properly");
+    }
+}

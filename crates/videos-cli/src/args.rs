@@ -64,6 +64,8 @@ pub(crate) enum Command {
         #[arg(long, value_name = "PATH|URL|FILE_ID")]
         input_reference: Option<String>,
         #[command(flatten)]
+        extra: Extra,
+        #[command(flatten)]
         finish: Finish,
     },
     /// Show one job.
@@ -98,6 +100,8 @@ pub(crate) enum Command {
         /// How the remix should differ.
         prompt: String,
         #[command(flatten)]
+        extra: Extra,
+        #[command(flatten)]
         finish: Finish,
     },
     /// Edit a video (a completed job's id, or a video file to upload).
@@ -106,6 +110,11 @@ pub(crate) enum Command {
         video: String,
         /// How to change it.
         prompt: String,
+        /// The model, for a gateway that routes on it (OpenAI takes none here).
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        extra: Extra,
         #[command(flatten)]
         finish: Finish,
     },
@@ -118,6 +127,11 @@ pub(crate) enum Command {
         /// The new segment's length in seconds.
         #[arg(long)]
         seconds: u32,
+        /// The model, for a gateway that routes on it (OpenAI takes none here).
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        extra: Extra,
         #[command(flatten)]
         finish: Finish,
     },
@@ -158,6 +172,17 @@ pub(crate) struct Finish {
     pub(crate) output: Option<PathBuf>,
 }
 
+/// `--extra KEY=VALUE`, shared by the commands that send a body.
+#[derive(Debug, Args)]
+pub(crate) struct Extra {
+    /// A field to add to the request body, for a gateway's own parameters
+    /// (repeatable). A VALUE that parses as JSON (8, true, {"a":1}) is sent
+    /// as JSON in a JSON body; anything else, and every value of a
+    /// multipart body, as text.
+    #[arg(long = "extra", value_name = "KEY=VALUE", value_parser = extra_field)]
+    pub(crate) fields: Vec<(String, serde_json::Value)>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum CharacterCommand {
     /// Register a character from a video file.
@@ -168,6 +193,11 @@ pub(crate) enum CharacterCommand {
         /// The video showing the character.
         #[arg(long)]
         video: PathBuf,
+        /// The model, for a gateway that routes on it (OpenAI takes none here).
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        extra: Extra,
     },
     /// Show a character.
     Get {
@@ -255,6 +285,16 @@ fn number_in(text: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, St
 /// A fraction of requests: 0 to 1.
 fn fraction(text: &str) -> Result<f64, String> {
     number_in(text, 0.0..=1.0)
+}
+
+/// `KEY=VALUE`, the value as JSON when it parses as JSON, else as text.
+fn extra_field(text: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = text.split_once('=').ok_or_else(|| format!("{text:?} is not KEY=VALUE"))?;
+    if key.trim().is_empty() {
+        return Err(format!("{text:?} has no KEY before the '='"));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    Ok((key.trim().to_owned(), value))
 }
 
 /// A client time limit: a tenth of a second to a day.

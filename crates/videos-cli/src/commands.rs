@@ -15,7 +15,7 @@ use videos_types::{
     ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown,
 };
 
-use crate::args::{CharacterCommand, Cli, Command, Finish, Order, Serve, Variant};
+use crate::args::{CharacterCommand, Cli, Command, Extra, Finish, Order, Serve, Variant};
 use crate::{output, progress, settings};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -42,7 +42,7 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
         .with_read_timeout(Duration::from_secs_f64(read_timeout));
     let videos = Client::new(config)?.videos();
     match command {
-        Command::Create { prompt, model, seconds, size, input_reference, finish } => {
+        Command::Create { prompt, model, seconds, size, input_reference, extra, finish } => {
             let mut params = CreateVideo::new(prompt);
             if let Some(model) = model {
                 params = params.model(model.as_str());
@@ -56,7 +56,7 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
             if let Some(reference) = input_reference {
                 params = params.input_reference(reference_from(&reference)?);
             }
-            let video = videos.create(params).await?;
+            let video = with_extra(&videos, &extra).create(params).await?;
             finish_job(&videos, video, &finish, json).await
         }
         Command::Get { id } => output::video(&videos.retrieve(&id).await?, json),
@@ -89,17 +89,24 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
             Ok(())
         }
         Command::Delete { id } => output::deleted(&videos.delete(&id).await?, json),
-        Command::Remix { id, prompt, finish } => {
-            let video = videos.remix(&id, &prompt).await?;
+        Command::Remix { id, prompt, extra, finish } => {
+            let video = with_extra(&videos, &extra).remix(&id, &prompt).await?;
             finish_job(&videos, video, &finish, json).await
         }
-        Command::Edit { video, prompt, finish } => {
-            let started = videos.edit(EditVideo::new(source_from(&video)?, prompt)).await?;
+        Command::Edit { video, prompt, model, extra, finish } => {
+            let mut params = EditVideo::new(source_from(&video)?, prompt);
+            if let Some(model) = model {
+                params = params.model(model.as_str());
+            }
+            let started = with_extra(&videos, &extra).edit(params).await?;
             finish_job(&videos, started, &finish, json).await
         }
-        Command::Extend { video, prompt, seconds, finish } => {
-            let params = ExtendVideo::new(source_from(&video)?, prompt, VideoSeconds::from_secs(seconds));
-            let started = videos.extend(params).await?;
+        Command::Extend { video, prompt, seconds, model, extra, finish } => {
+            let mut params = ExtendVideo::new(source_from(&video)?, prompt, VideoSeconds::from_secs(seconds));
+            if let Some(model) = model {
+                params = params.model(model.as_str());
+            }
+            let started = with_extra(&videos, &extra).extend(params).await?;
             finish_job(&videos, started, &finish, json).await
         }
         Command::Wait { id, output } => {
@@ -117,8 +124,12 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
             eprintln!("wrote {} ({written} bytes)", path.display());
             Ok(())
         }
-        Command::Character(CharacterCommand::Create { name, video }) => {
-            let character = videos.create_character(CreateCharacter::new(name, FilePart::from_path(video)?)).await?;
+        Command::Character(CharacterCommand::Create { name, video, model, extra }) => {
+            let mut params = CreateCharacter::new(name, FilePart::from_path(video)?);
+            if let Some(model) = model {
+                params = params.model(model.as_str());
+            }
+            let character = with_extra(&videos, &extra).create_character(params).await?;
             output::character(&character, json)
         }
         Command::Character(CharacterCommand::Get { id }) => {
@@ -126,6 +137,11 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
         }
         Command::Serve(_) => Ok(()),
     }
+}
+
+/// The handle with the command's `--extra` fields added to its body.
+fn with_extra(videos: &Videos, extra: &Extra) -> Videos {
+    extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()))
 }
 
 /// An input reference from the command line: an existing file is uploaded,

@@ -76,4 +76,7 @@ pub use request::multipart::{FilePart, Multipart, Segment};
 pub use request::{Body, RequestOptions};
 pub use response::ApiResponse;
 pub use retry::{Decision, Outcome, RetryPolicy};
+/// The JSON library of the types and of per-call body fields, re-exported so
+/// callers build values with the same version.
+pub use serde_json;
 pub use videos_types as types;

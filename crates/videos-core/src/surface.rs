@@ -86,6 +86,14 @@ macro_rules! videos_surface {
                 self
             }
 
+            /// Adds a field to the body of every call through this handle that
+            /// sends one (`extra_body`, for gateways' own parameters): merged
+            /// into a JSON body, a text part of a multipart one.
+            pub fn with_body_field(mut self, key: &str, value: impl Into<$crate::serde_json::Value>) -> Self {
+                self.options = self.options.body_field(key, value);
+                self
+            }
+
             /// Sets the timeout of each call (each attempt of it) instead of the configured one.
             pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.options = self.options.timeout(timeout);

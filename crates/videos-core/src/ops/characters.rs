@@ -1,7 +1,7 @@
 //! `POST /videos/characters` and `GET /videos/characters/{character_id}`.
 
 use http::{Method, Request};
-use videos_types::VideoCharacter;
+use videos_types::{VideoCharacter, VideoModel};
 
 use super::{Operation, validate};
 use crate::config::Config;
@@ -17,12 +17,20 @@ pub struct CreateCharacter {
     pub name: String,
     /// The video showing the character.
     pub video: FilePart,
+    /// The model, for services that route on it (gateways); sent only when set.
+    pub model: Option<VideoModel>,
 }
 
 impl CreateCharacter {
     /// A character called `name` taken from `video`.
     pub fn new(name: impl Into<String>, video: FilePart) -> Self {
-        Self { name: name.into(), video }
+        Self { name: name.into(), video, model: None }
+    }
+
+    /// Sends `model` too (for a gateway that routes on it).
+    pub fn model(mut self, model: impl Into<VideoModel>) -> Self {
+        self.model = Some(model.into());
+        self
     }
 }
 
@@ -32,10 +40,11 @@ impl Operation for CreateCharacter {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::character_name(&self.name)?;
-        let form = Multipart::builder(&options.boundary())?
-            .text("name", &self.name)
-            .file("video", self.video.clone())
-            .finish();
+        let mut form = Multipart::builder(&options.boundary())?.text("name", &self.name);
+        if let Some(model) = &self.model {
+            form = form.text("model", model.as_str());
+        }
+        let form = form.file("video", self.video.clone()).finish();
         let draft = Draft { body: Body::Multipart(form), ..Draft::new(Method::POST, "/videos/characters".to_owned()) };
         build(draft, config, options)
     }

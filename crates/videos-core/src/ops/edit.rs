@@ -1,7 +1,7 @@
 //! `POST /videos/edits`: a new job editing an existing video.
 
 use http::{Method, Request};
-use videos_types::{Video, VideoEditBody};
+use videos_types::{Video, VideoEditBody, VideoModel};
 
 use super::{Operation, validate};
 use crate::config::Config;
@@ -35,12 +35,21 @@ pub struct EditVideo {
     pub video: VideoSource,
     /// How to change it, 1 to 32000 characters.
     pub prompt: String,
+    /// The model, for services that route on it (gateways); OpenAI's own
+    /// API takes none here, so it is sent only when set.
+    pub model: Option<VideoModel>,
 }
 
 impl EditVideo {
     /// Edits `video` with `prompt`.
     pub fn new(video: VideoSource, prompt: impl Into<String>) -> Self {
-        Self { video, prompt: prompt.into() }
+        Self { video, prompt: prompt.into(), model: None }
+    }
+
+    /// Sends `model` too (for a gateway that routes on it).
+    pub fn model(mut self, model: impl Into<VideoModel>) -> Self {
+        self.model = Some(model.into());
+        self
     }
 }
 
@@ -59,10 +68,15 @@ impl Operation for EditVideo {
         let draft = match &self.video {
             VideoSource::Id(id) => {
                 validate::id("video.id", id)?;
-                draft.json(&VideoEditBody::new(id, &self.prompt))?
+                let mut body = VideoEditBody::new(id, &self.prompt);
+                if let Some(model) = &self.model {
+                    body.extra.insert("model".to_owned(), model.as_str().into());
+                }
+                draft.json(&body)?
             }
             VideoSource::Upload(file) => {
-                Draft { body: Body::Multipart(upload_form(options, file, &self.prompt, None)?), ..draft }
+                let form = upload_form(options, file, &self.prompt, None, self.model.as_ref())?;
+                Draft { body: Body::Multipart(form), ..draft }
             }
         };
         build(draft, config, options)
@@ -75,10 +89,14 @@ pub(super) fn upload_form(
     file: &FilePart,
     prompt: &str,
     seconds: Option<&str>,
+    model: Option<&VideoModel>,
 ) -> Result<Multipart, Error> {
     let mut form = Multipart::builder(&options.boundary())?.file("video", file.clone()).text("prompt", prompt);
     if let Some(seconds) = seconds {
         form = form.text("seconds", seconds);
+    }
+    if let Some(model) = model {
+        form = form.text("model", model.as_str());
     }
     Ok(form.finish())
 }

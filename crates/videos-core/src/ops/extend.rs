@@ -1,7 +1,7 @@
 //! `POST /videos/extensions`: a new job continuing an existing video.
 
 use http::{Method, Request};
-use videos_types::{Video, VideoExtendBody, VideoSeconds};
+use videos_types::{Video, VideoExtendBody, VideoModel, VideoSeconds};
 
 use super::edit::upload_form;
 use super::{Operation, VideoSource, validate};
@@ -21,12 +21,20 @@ pub struct ExtendVideo {
     pub prompt: String,
     /// The length of the new segment alone.
     pub seconds: VideoSeconds,
+    /// The model, for services that route on it (gateways); sent only when set.
+    pub model: Option<VideoModel>,
 }
 
 impl ExtendVideo {
     /// Extends `video` by `seconds` following `prompt`.
     pub fn new(video: VideoSource, prompt: impl Into<String>, seconds: impl Into<VideoSeconds>) -> Self {
-        Self { video, prompt: prompt.into(), seconds: seconds.into() }
+        Self { video, prompt: prompt.into(), seconds: seconds.into(), model: None }
+    }
+
+    /// Sends `model` too (for a gateway that routes on it).
+    pub fn model(mut self, model: impl Into<VideoModel>) -> Self {
+        self.model = Some(model.into());
+        self
     }
 }
 
@@ -48,10 +56,14 @@ impl Operation for ExtendVideo {
         let draft = match &self.video {
             VideoSource::Id(id) => {
                 validate::id("video.id", id)?;
-                draft.json(&VideoExtendBody::new(id, &self.prompt, self.seconds.clone()))?
+                let mut body = VideoExtendBody::new(id, &self.prompt, self.seconds.clone());
+                if let Some(model) = &self.model {
+                    body.extra.insert("model".to_owned(), model.as_str().into());
+                }
+                draft.json(&body)?
             }
             VideoSource::Upload(file) => {
-                let form = upload_form(options, file, &self.prompt, Some(self.seconds.as_str()))?;
+                let form = upload_form(options, file, &self.prompt, Some(self.seconds.as_str()), self.model.as_ref())?;
                 Draft { body: Body::Multipart(form), ..draft }
             }
         };

@@ -40,6 +40,12 @@ pub struct RequestOptions {
     pub extra_query: Vec<(String, String)>,
     /// A timeout for this call instead of the configured one (the transport applies it).
     pub timeout: Option<Duration>,
+    /// Fields added to this call's body (what other SDKs call `extra_body`),
+    /// for gateways that take parameters OpenAI does not: merged into a JSON
+    /// body (replacing a field of the same name), or sent as text parts of a
+    /// multipart body (a string as it is, anything else as JSON text).
+    /// Ignored by calls that send no body.
+    pub extra_body: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RequestOptions {
@@ -75,6 +81,12 @@ impl RequestOptions {
     /// Adds a query parameter for this call.
     pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra_query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Adds a field to this call's body (see [`RequestOptions::extra_body`]).
+    pub fn body_field(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.extra_body.insert(key.into(), value.into());
         self
     }
 
@@ -148,9 +160,13 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
     );
     let uri = Uri::from_parts(parts).map_err(|e| InvalidInput::new("url", format!("not a valid request URI: {e}")))?;
 
+    let body = match options.extra_body.is_empty() {
+        true => draft.body,
+        false => with_extra_fields(draft.body, &options.extra_body)?,
+    };
     let mut headers = prepared.headers.clone();
     headers.insert(ACCEPT, HeaderValue::from_static(draft.accept));
-    match &draft.body {
+    match &body {
         Body::Empty => {}
         Body::Bytes(_) => {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -159,8 +175,8 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
             headers.insert(CONTENT_TYPE, header_value("boundary", &m.content_type())?);
         }
     }
-    if !matches!(draft.body, Body::Empty) {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(draft.body.content_length()));
+    if !matches!(body, Body::Empty) {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.content_length()));
     }
     if draft.method == Method::POST
         && let Some(key) = options.effective_idempotency_key()
@@ -171,11 +187,35 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
         headers.insert(name.clone(), value.clone());
     }
 
-    let mut request = Request::new(draft.body);
+    let mut request = Request::new(body);
     *request.method_mut() = draft.method;
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     Ok(request)
+}
+
+/// A body with the caller's extra fields added (see [`RequestOptions::extra_body`]).
+fn with_extra_fields(body: Body, extra: &serde_json::Map<String, serde_json::Value>) -> Result<Body, Error> {
+    Ok(match body {
+        Body::Empty => Body::Empty,
+        Body::Bytes(bytes) => {
+            let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes)
+                .map_err(|e| InvalidInput::new("extra_body", format!("the body is not a JSON object: {e}")))?;
+            object.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let bytes = serde_json::to_vec(&object).map_err(|e| InvalidInput::new("extra_body", e.to_string()))?;
+            Body::Bytes(bytes.into())
+        }
+        Body::Multipart(form) => {
+            let texts: Vec<(&str, String)> = extra
+                .iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(text) => (k.as_str(), text.clone()),
+                    other => (k.as_str(), other.to_string()),
+                })
+                .collect();
+            Body::Multipart(form.with_text_fields(texts.iter().map(|(k, v)| (*k, v.as_str()))))
+        }
+    })
 }
 
 #[cfg(test)]
