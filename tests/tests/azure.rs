@@ -16,7 +16,7 @@ const VERSION: &str = "2025-04-01-preview";
 async fn azure_emulator(key: &str) -> Emulator {
     let config = EmulatorConfig {
         api_key: Some(key.to_owned()),
-        azure: Some(AzureMode { api_version: Some(VERSION.to_owned()) }),
+        azure: Some(AzureMode { api_version: Some(VERSION.to_owned()), strict_blobs: true }),
         ..EmulatorConfig::fast()
     };
     Emulator::start(config).await.expect("emulator starts")

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "videos", version)]
 pub(crate) struct Cli {
-    /// The API's base URL [default: OPENAI_BASE_URL, else https://api.openai.com/v1].
+    /// The API's base URL [default: OPENAI_BASE_URL, else `https://api.openai.com/v1`].
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// The API key: a bearer key, or with Azure the resource key sent as
@@ -22,7 +22,7 @@ pub(crate) struct Cli {
     /// key it accepts.
     #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
-    /// An Azure OpenAI resource, https://RESOURCE.openai.azure.com (`/openai/v1`
+    /// An Azure OpenAI resource, `https://RESOURCE.openai.azure.com` (`/openai/v1`
     /// is added) [default: AZURE_OPENAI_ENDPOINT; ignored when a base URL is set].
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) azure_endpoint: Option<String>,
@@ -257,6 +257,10 @@ pub(crate) struct Serve {
     /// to another origin.
     #[arg(long)]
     pub(crate) azure: bool,
+    /// With --azure: the media origin refuses (403) a request that carries
+    /// a credential, to catch a client that leaks its key across origins.
+    #[arg(long, requires = "azure")]
+    pub(crate) strict_blobs: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -210,7 +210,10 @@ async fn download(videos: &Videos, id: &str, variant: VideoContentVariant, path:
 async fn serve(serve: Serve, api_key: Option<String>, api_version: Option<String>) -> Result<()> {
     let config = EmulatorConfig {
         api_key,
-        azure: serve.azure.then(|| AzureMode { api_version: api_version.filter(|v| !v.trim().is_empty()) }),
+        azure: serve.azure.then(|| AzureMode {
+            api_version: api_version.filter(|v| !v.trim().is_empty()),
+            strict_blobs: serve.strict_blobs,
+        }),
         state_dir: serve.state_dir,
         time_per_video_second: Duration::try_from_secs_f64(serve.seconds_per_video_second)
             .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,

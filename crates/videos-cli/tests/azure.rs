@@ -29,7 +29,7 @@ fn videos() -> Command {
 fn azure_emulator(runtime: &tokio::runtime::Runtime) -> Emulator {
     let config = EmulatorConfig {
         api_key: Some("az-key".to_owned()),
-        azure: Some(AzureMode { api_version: Some(VERSION.to_owned()) }),
+        azure: Some(AzureMode { api_version: Some(VERSION.to_owned()), strict_blobs: true }),
         ..EmulatorConfig::fast()
     };
     runtime.block_on(Emulator::start(config)).unwrap()

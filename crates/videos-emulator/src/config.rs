@@ -37,12 +37,17 @@ pub struct EmulatorConfig {
 /// Serving the API as Azure OpenAI does (`videos serve --azure`): under
 /// `/openai/v1`, with the key in an `api-key` header (a Bearer token works
 /// too, as an Entra ID token does), `apim-request-id` on every answer, and
-/// media served the way Azure hands out blobs: a redirect to another origin
-/// with a signed URL, which refuses any request that carries a credential.
+/// media served the way Azure hands out blobs: a redirect to a signed URL on
+/// another origin.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AzureMode {
     /// The `api-version` every request must carry, when set.
     pub api_version: Option<String>,
+    /// Whether the blob origin refuses (403) a request that carries a
+    /// credential, which tells a client that leaks its key across origins.
+    /// Off by default: the official Node SDK (openai 6.49.0) forwards an
+    /// `api-key` header along a redirect to another origin.
+    pub strict_blobs: bool,
 }
 
 impl Default for EmulatorConfig {

@@ -1,7 +1,8 @@
 //! What `--azure` changes: the `api-version` every request must carry, and
 //! media handed out as Azure does, by a redirect to a signed URL on another
-//! origin (the blob listener), which refuses any request that brings a
-//! credential along, so a client that leaks its key across origins fails.
+//! origin (the blob listener), which with `strict_blobs` refuses any request
+//! that brings a credential along, so a client that leaks its key across
+//! origins fails.
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -73,7 +74,8 @@ pub(crate) async fn blob(
     Query(query): Query<BlobQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let leaked = [AUTHORIZATION.as_str(), "api-key"].into_iter().find(|name| headers.contains_key(*name));
+    let strict = state.config.azure.as_ref().is_some_and(|a| a.strict_blobs);
+    let leaked = [AUTHORIZATION.as_str(), "api-key"].into_iter().find(|name| strict && headers.contains_key(*name));
     if let Some(name) = leaked {
         return Err(ApiError {
             status: StatusCode::FORBIDDEN,
