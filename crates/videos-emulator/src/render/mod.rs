@@ -108,6 +108,17 @@ mod tests {
     /// An independent check that the file plays: an H.264 decoder turns every
     /// sample back into a picture of the right size.
     #[test]
+    fn the_movie_lasts_exactly_the_clip_at_24_fps() {
+        // Before, the movie header said 7.872 s for an 8 s clip at 24 fps:
+        // each frame's 41.67 ms was truncated to 41 ms on the way to a
+        // millisecond timescale. Players and ffprobe read the movie header.
+        let dir = tempfile::tempdir().unwrap();
+        let job = RenderJob { segments: vec![("eight seconds".into(), 8)], width: 64, height: 64, fps: 24 };
+        let probe = probe(&std::fs::read(render(&job, dir.path()).unwrap().video).unwrap()).unwrap();
+        assert_eq!((probe.movie_duration_ms, probe.duration_ms, probe.frames), (8000, 8000, 192));
+    }
+
+    #[test]
     fn every_frame_decodes() {
         use openh264::formats::YUVSource;
 

@@ -89,6 +89,11 @@ impl Mp4Encoder {
     pub(super) fn finish(self) -> Result<Vec<u8>, String> {
         let (Some(sps), Some(pps)) = (self.sps, self.pps) else { return Err("the encoder produced no SPS/PPS".into()) };
         let mp4_err = |e: mp4::Error| format!("mux: {e}");
+        // One tick per frame-hundredth keeps every frame duration an integer.
+        // The movie uses the same timescale as the track: the muxer converts
+        // each sample's duration to the movie's timescale and truncates, so
+        // a coarser one (milliseconds) lost 2/3 ms per frame (7.872 s for 8 s).
+        let timescale = self.fps * 100;
         let config = mp4::Mp4Config {
             major_brand: str::parse("isom").map_err(mp4_err)?,
             minor_version: 512,
@@ -97,11 +102,9 @@ impl Mp4Encoder {
                 .map(|b| str::parse(b))
                 .collect::<Result<_, _>>()
                 .map_err(mp4_err)?,
-            timescale: 1000,
+            timescale,
         };
         let mut writer = mp4::Mp4Writer::write_start(Cursor::new(Vec::new()), &config).map_err(mp4_err)?;
-        // One tick per frame-hundredth keeps every frame duration an integer.
-        let timescale = self.fps * 100;
         writer
             .add_track(&mp4::TrackConfig {
                 track_type: mp4::TrackType::Video,
@@ -139,6 +142,8 @@ pub struct Probe {
     pub height: u16,
     /// Duration of the video track, in milliseconds.
     pub duration_ms: u64,
+    /// Duration of the whole movie (`mvhd`, what players and ffprobe show), in milliseconds.
+    pub movie_duration_ms: u64,
     /// Number of frames.
     pub frames: u32,
 }
@@ -156,6 +161,7 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
         width: track.width(),
         height: track.height(),
         duration_ms: track.duration().as_millis() as u64,
+        movie_duration_ms: reader.duration().as_millis() as u64,
         frames: track.sample_count(),
     })
 }
