@@ -60,7 +60,8 @@ pub(crate) enum Command {
         /// The frame size, WIDTHxHEIGHT (720x1280, 1280x720, 1024x1792, 1792x1024).
         #[arg(long)]
         size: Option<String>,
-        /// A reference image: a file to upload, an http(s) or data: URL, or a Files API id.
+        /// A reference image: a file to upload, an http(s) or data: URL, or a
+        /// Files API id (`file-…`). Anything else must be an existing file.
         #[arg(long, value_name = "PATH|URL|FILE_ID")]
         input_reference: Option<String>,
         #[command(flatten)]
@@ -142,6 +143,9 @@ pub(crate) enum Command {
         /// Then download the video here.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Replace the --output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Download a completed job's video, thumbnail or spritesheet.
     Download {
@@ -153,6 +157,9 @@ pub(crate) enum Command {
         /// Where to write it (default: ID.mp4, ID.webp or ID.jpg).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Characters made from uploaded videos.
     #[command(subcommand)]
@@ -167,9 +174,14 @@ pub(crate) struct Finish {
     /// Wait until the job finishes, showing its progress.
     #[arg(long)]
     pub(crate) wait: bool,
-    /// Then download the video here (implies --wait).
+    /// Then download the video here (implies --wait). Checked before the
+    /// job is created: its directory must exist, and an existing file is
+    /// kept unless --force.
     #[arg(long)]
     pub(crate) output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `--extra KEY=VALUE`, shared by the commands that send a body.

@@ -5,18 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use videos_core::{
-    Config, CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, InputReference, ListVideos, PollOptions,
-    VideoSource,
-};
+use videos_core::{Config, CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, ListVideos, PollOptions};
 use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults};
 use videos_reqwest::{Client, Videos};
-use videos_types::{
-    ImageInputReference, Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown,
-};
+use videos_types::{Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown};
 
 use crate::args::{CharacterCommand, Cli, Command, Extra, Finish, Order, Serve, Variant};
-use crate::{output, progress, settings};
+use crate::{inputs, output, progress, settings};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -43,6 +38,7 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
     let videos = Client::new(config)?.videos();
     match command {
         Command::Create { prompt, model, seconds, size, input_reference, extra, finish } => {
+            inputs::check_output(finish.output.as_deref(), finish.force)?;
             let mut params = CreateVideo::new(prompt);
             if let Some(model) = model {
                 params = params.model(model.as_str());
@@ -54,7 +50,7 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
                 params = params.size(VideoSize::from(size));
             }
             if let Some(reference) = input_reference {
-                params = params.input_reference(reference_from(&reference)?);
+                params = params.input_reference(inputs::reference(&reference)?);
             }
             let video = with_extra(&videos, &extra).create(params).await?;
             finish_job(&videos, video, &finish, json).await
@@ -73,13 +69,17 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
                 if json {
                     return output::json(&all);
                 }
-                all.iter().for_each(|v| println!("{}", output::video_line(v)));
+                for video in &all {
+                    output::line(&output::video_line(video))?;
+                }
             } else {
                 let page = videos.list(params).await?;
                 if json {
                     return output::json(&page);
                 }
-                page.data.iter().for_each(|v| println!("{}", output::video_line(v)));
+                for video in &page.data {
+                    output::line(&output::video_line(video))?;
+                }
                 if page.has_more == Some(true)
                     && let Some(last) = &page.last_id
                 {
@@ -90,11 +90,13 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
         }
         Command::Delete { id } => output::deleted(&videos.delete(&id).await?, json),
         Command::Remix { id, prompt, extra, finish } => {
+            inputs::check_output(finish.output.as_deref(), finish.force)?;
             let video = with_extra(&videos, &extra).remix(&id, &prompt).await?;
             finish_job(&videos, video, &finish, json).await
         }
         Command::Edit { video, prompt, model, extra, finish } => {
-            let mut params = EditVideo::new(source_from(&video)?, prompt);
+            inputs::check_output(finish.output.as_deref(), finish.force)?;
+            let mut params = EditVideo::new(inputs::video_source(&video)?, prompt);
             if let Some(model) = model {
                 params = params.model(model.as_str());
             }
@@ -102,24 +104,27 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
             finish_job(&videos, started, &finish, json).await
         }
         Command::Extend { video, prompt, seconds, model, extra, finish } => {
-            let mut params = ExtendVideo::new(source_from(&video)?, prompt, VideoSeconds::from_secs(seconds));
+            inputs::check_output(finish.output.as_deref(), finish.force)?;
+            let mut params = ExtendVideo::new(inputs::video_source(&video)?, prompt, VideoSeconds::from_secs(seconds));
             if let Some(model) = model {
                 params = params.model(model.as_str());
             }
             let started = with_extra(&videos, &extra).extend(params).await?;
             finish_job(&videos, started, &finish, json).await
         }
-        Command::Wait { id, output } => {
+        Command::Wait { id, output, force } => {
+            inputs::check_output(output.as_deref(), force)?;
             let video = wait(&videos, &id).await?;
             finish_downloaded(&videos, video, output.as_deref(), json).await
         }
-        Command::Download { id, variant, output } => {
+        Command::Download { id, variant, output, force } => {
             let (variant, extension) = match variant {
                 Variant::Video => (VideoContentVariant::Video, "mp4"),
                 Variant::Thumbnail => (VideoContentVariant::Thumbnail, "webp"),
                 Variant::Spritesheet => (VideoContentVariant::Spritesheet, "jpg"),
             };
             let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.{extension}")));
+            inputs::check_output(Some(&path), force)?;
             let written = download(&videos, &id, variant, &path).await?;
             eprintln!("wrote {} ({written} bytes)", path.display());
             Ok(())
@@ -142,27 +147,6 @@ async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, co
 /// The handle with the command's `--extra` fields added to its body.
 fn with_extra(videos: &Videos, extra: &Extra) -> Videos {
     extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()))
-}
-
-/// An input reference from the command line: an existing file is uploaded,
-/// a URL is sent as `image_url`, anything else is a Files API id.
-fn reference_from(text: &str) -> Result<InputReference> {
-    if Path::new(text).is_file() {
-        return Ok(InputReference::Upload(FilePart::from_path(text)?));
-    }
-    if ["http://", "https://", "data:"].iter().any(|p| text.starts_with(p)) {
-        return Ok(InputReference::Object(ImageInputReference::image_url(text)));
-    }
-    Ok(InputReference::Object(ImageInputReference::file_id(text)))
-}
-
-/// A video source: an existing file is uploaded, anything else is a job id.
-fn source_from(text: &str) -> Result<VideoSource> {
-    if Path::new(text).is_file() {
-        Ok(VideoSource::Upload(FilePart::from_path(text)?))
-    } else {
-        Ok(VideoSource::id(text))
-    }
 }
 
 async fn wait(videos: &Videos, id: &str) -> Result<Video> {

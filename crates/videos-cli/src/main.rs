@@ -1,11 +1,13 @@
 //! `videos`: the Videos API from the command line.
 //!
 //! Files: `args.rs` (the command line), `settings.rs` (where the connection
-//! comes from), `commands.rs` (what each command does), `output.rs` (human
-//! and JSON output), `progress.rs` (bars).
+//! comes from), `inputs.rs` (local files, checked before anything is sent),
+//! `commands.rs` (what each command does), `output.rs` (human and JSON
+//! output), `progress.rs` (bars).
 
 mod args;
 mod commands;
+mod inputs;
 mod output;
 mod progress;
 mod settings;
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
     });
     match outcome {
         Some(Ok(())) => ExitCode::SUCCESS,
+        // The reader of our output went away (`videos list | head -1`): nothing is wrong.
+        Some(Err(e)) if output::is_closed_stdout(e.as_ref()) => ExitCode::SUCCESS,
         Some(Err(e)) => {
             eprintln!("error: {}", output::one_line(e.as_ref()));
             ExitCode::FAILURE

@@ -55,8 +55,7 @@ pub(crate) fn json(value: &impl Serialize) -> Result<(), Box<dyn std::error::Err
             out.push(c);
         }
     }
-    println!("{out}");
-    Ok(())
+    line(&out)
 }
 
 /// One line about a job.
@@ -84,7 +83,7 @@ pub(crate) fn video(video: &Video, as_json: bool) -> Result<(), Box<dyn std::err
     if as_json {
         json(video)
     } else {
-        println!("{}", video_line(video));
+        line(&video_line(video))?;
         Ok(())
     }
 }
@@ -94,7 +93,7 @@ pub(crate) fn deleted(response: &VideoDeleteResponse, as_json: bool) -> Result<(
     if as_json {
         json(response)
     } else {
-        println!("{} deleted", clean(&response.id));
+        line(&format!("{} deleted", clean(&response.id)))?;
         Ok(())
     }
 }
@@ -105,9 +104,25 @@ pub(crate) fn character(character: &VideoCharacter, as_json: bool) -> Result<(),
         json(character)
     } else {
         let (id, name) = (character.id.as_deref().unwrap_or("-"), character.name.as_deref().unwrap_or("-"));
-        println!("{}  {}", clean(id), clean(name));
+        line(&format!("{}  {}", clean(id), clean(name)))?;
         Ok(())
     }
+}
+
+/// Writes one line to stdout. Unlike `println!`, a closed stdout (`videos
+/// list | head -1`) is an error the caller returns, not a panic; `main`
+/// ends such a command quietly with status 0.
+pub(crate) fn line(text: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Whether an error is stdout having been closed by its reader.
+pub(crate) fn is_closed_stdout(error: &(dyn std::error::Error + 'static)) -> bool {
+    error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 #[cfg(test)]

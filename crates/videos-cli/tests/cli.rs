@@ -113,7 +113,18 @@ fn read_timeout_ends_a_stalled_download_and_keeps_the_target() {
     let url = stalling_download_server(std::time::Duration::from_secs(30));
     let started = std::time::Instant::now();
     let output = videos()
-        .args(["--base-url", &url, "--api-key", "sk-test", "--read-timeout", "0.5", "download", "video_1", "--output"])
+        .args([
+            "--base-url",
+            &url,
+            "--api-key",
+            "sk-test",
+            "--read-timeout",
+            "0.5",
+            "download",
+            "video_1",
+            "--force",
+            "--output",
+        ])
         .arg(&target)
         .output()
         .unwrap();
@@ -162,7 +173,7 @@ fn a_download_stopped_by_sigterm_or_sigint_leaves_no_partial_file() {
         std::fs::write(&target, b"the previous clip").unwrap();
         let url = stalling_download_server(std::time::Duration::from_secs(20));
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["--base-url", &url, "--api-key", "sk-test", "download", "video_1", "--output"])
+            .args(["--base-url", &url, "--api-key", "sk-test", "download", "video_1", "--force", "--output"])
             .arg(&target)
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -1,0 +1,96 @@
+//! How the `videos` command behaves around the edges of a session: a
+//! reader that goes away, a job started without waiting.
+
+use std::process::{Command, Stdio};
+
+use videos_emulator::{Emulator, EmulatorConfig};
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    // Before, `videos list | head -1` panicked on the broken pipe (exit 101).
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let emulator = runtime.block_on(Emulator::start(EmulatorConfig::fast())).unwrap();
+    let client =
+        videos_reqwest::Client::new(videos_core::Config::new("k").with_base_url(&emulator.base_url()).unwrap())
+            .unwrap();
+    runtime.block_on(async {
+        for i in 0..20 {
+            client.videos().create(videos_core::CreateVideo::new(format!("job {i}"))).await.unwrap();
+        }
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["--base-url", &emulator.base_url(), "--api-key", "k", "list"])
+        .env_remove("OPENAI_API_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before anything is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A port on 127.0.0.1 that counts the connections made to it (and answers none).
+fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn local_inputs_are_checked_before_a_job_is_created() {
+    // Before, a missing reference file was sent as a Files API id, a bad
+    // --output was found only after the (paid) job existed, and an existing
+    // output was overwritten.
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("kept.mp4");
+    std::fs::write(&existing, b"earlier work").unwrap();
+    let (url, connections) = counting_server();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["create".into(), "p".into(), "--input-reference".into(), "./missing.png".into()],
+            "--input-reference: no file",
+        ),
+        (
+            vec!["create".into(), "p".into(), "--input-reference".into(), "holiday.jpg".into()],
+            "--input-reference: no file",
+        ),
+        (vec!["create".into(), "p".into(), "--output".into(), existing.display().to_string()], "pass --force"),
+        (
+            vec![
+                "create".into(),
+                "p".into(),
+                "--output".into(),
+                dir.path().join("no/such/dir/x.mp4").display().to_string(),
+            ],
+            "does not exist",
+        ),
+        (vec!["edit".into(), "./missing.mp4".into(), "p".into()], "VIDEO: no file"),
+        (vec!["extend".into(), "clip.mov".into(), "p".into(), "--seconds".into(), "4".into()], "VIDEO: no file"),
+        (vec!["download".into(), "video_1".into(), "--output".into(), existing.display().to_string()], "pass --force"),
+    ];
+    for (args, expected) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["--base-url", &url, "--api-key", "k"])
+            .args(&args)
+            .env_remove("OPENAI_API_KEY")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing was sent");
+    assert_eq!(std::fs::read(&existing).unwrap(), b"earlier work");
+}
