@@ -113,3 +113,30 @@ async fn an_async_token_provider_serves_the_async_client_and_is_refused_by_the_b
         assert!(matches!(err, Error::Credential(_)), "{}: {err:?}", t.name());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callers_own_http_client_still_gets_the_sdks_rules() {
+    // A default ureq agent treats 4xx as errors and follows redirects itself
+    // (forwarding `api-key` to the media origin); the SDK configures every
+    // request it sends through a caller's agent so neither happens.
+    let emulator = azure_emulator("az-key").await;
+    let config =
+        quick(Config::azure(&emulator.endpoint()).unwrap().with_azure_api_key("az-key").with_api_version(VERSION));
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let transports = [
+        videos_tests::transport::Transport::Async(
+            videos_reqwest::Client::with_http_client(config.clone(), http).unwrap(),
+        ),
+        videos_tests::transport::Transport::Blocking(
+            videos_blocking::Client::with_agent(config, ureq::Agent::new_with_defaults()).unwrap(),
+        ),
+    ];
+    for t in transports {
+        let video = t.create_and_poll(CreateVideo::new("through the caller's client")).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clip.mp4");
+        t.download_to(&video.id, None, &path).await.unwrap();
+        let err = t.retrieve("video_missing").await.unwrap_err();
+        assert!(matches!(&err, Error::Api(api) if api.status.as_u16() == 404), "{}: {err:?}", t.name());
+    }
+}

@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{} failed: {} ({})", video.id, shown(&error.message), shown(&error.code)).into());
     }
 
-    let bytes = videos.download_to(&video.id, None, "cat.mp4".as_ref())?;
+    let bytes = videos.download_to(&video.id, None, "cat.mp4")?;
     println!("wrote cat.mp4 ({bytes} bytes)");
     Ok(())
 }

@@ -27,20 +27,15 @@ pub(crate) struct Inner {
     agent: ureq::Agent,
     /// The timeouts the agent applies unless a request says otherwise: those
     /// of a first attempt of a JSON call with the configured timeouts.
-    defaults: Timeouts,
+    /// `None` for a caller's agent, whose every request is configured.
+    defaults: Option<Timeouts>,
     pub(crate) config: Config,
 }
 
 impl Client {
     /// A client with `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
-        if let Some(videos_core::TokenProvider::Async(_)) = config.auth().token_provider() {
-            return Err(videos_core::InvalidInput::new(
-                "token_provider",
-                "an async token provider cannot be awaited by the blocking client; give a blocking one",
-            )
-            .into());
-        }
+        refuse_async_provider(&config)?;
         let defaults =
             Timeouts { head: config.request_timeout, read: config.read_timeout, body: Some(config.request_timeout) };
         let agent_config = ureq::Agent::config_builder()
@@ -57,21 +52,51 @@ impl Client {
             .max_redirects_will_error(false)
             .build();
         let agent = ureq::Agent::new_with_config(agent_config);
-        Ok(Self { inner: Arc::new(Inner { agent, defaults, config }) })
+        Ok(Self { inner: Arc::new(Inner { agent, defaults: Some(defaults), config }) })
+    }
+
+    /// A client with `config` that sends through the caller's own
+    /// `ureq::Agent` (its pool, proxy, TLS and resolver).
+    ///
+    /// Every request is then configured for the SDK: its timeouts per
+    /// attempt and between reads, error statuses as answers, and no
+    /// redirects followed by the agent (the SDK follows them, keeping
+    /// credentials in their origin). What no longer applies is
+    /// `config.connect_timeout`: the agent's own connect timeout does.
+    ///
+    /// ```
+    /// let agent = ureq::Agent::new_with_defaults();
+    /// let client = videos_blocking::Client::with_agent(videos_core::Config::new("sk-test"), agent).unwrap();
+    /// ```
+    pub fn with_agent(config: Config, agent: ureq::Agent) -> Result<Self, Error> {
+        refuse_async_provider(&config)?;
+        Ok(Self { inner: Arc::new(Inner { agent, defaults: None, config }) })
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
         let mut exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
-        drive(&self.inner.agent, &self.inner.defaults, &mut exchange, &mut None)
+        drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut None)
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
         let mut exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
         let mut body = None;
-        let head = drive(&self.inner.agent, &self.inner.defaults, &mut exchange, &mut body)?;
+        let head = drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut body)?;
         Ok(Download::new(head.value, body))
+    }
+}
+
+/// The blocking client cannot await an async token provider.
+fn refuse_async_provider(config: &Config) -> Result<(), Error> {
+    match config.auth().token_provider() {
+        Some(videos_core::TokenProvider::Async(_)) => Err(videos_core::InvalidInput::new(
+            "token_provider",
+            "an async token provider cannot be awaited by the blocking client; give a blocking one",
+        )
+        .into()),
+        _ => Ok(()),
     }
 }

@@ -74,7 +74,8 @@ impl Download {
     /// Writes the body to `path` through a temporary file beside it: the
     /// target is replaced only once the body is whole and synced, so an
     /// interrupted download never leaves a partial file there.
-    pub fn save(self, path: &Path, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
+    pub fn save(self, path: impl AsRef<Path>, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
+        let path = path.as_ref();
         let (partial, mut file) = PartialFile::create(path, fastrand::u64(..))?;
         let temp = partial.temp_path().to_path_buf();
         let written = self.copy(&mut file, &temp, progress)?;

@@ -12,7 +12,7 @@
 //! let client = videos_blocking::Client::from_env()?;
 //! let videos = client.videos();
 //! let video = videos.create_and_poll(CreateVideo::new("A calico cat playing a piano on stage"))?;
-//! videos.download_to(&video.id, None, "cat.mp4".as_ref())?;
+//! videos.download_to(&video.id, None, "cat.mp4")?;
 //! # Ok::<(), videos_core::Error>(())
 //! ```
 

@@ -53,7 +53,7 @@ pub(crate) fn io_transport(error: std::io::Error) -> TransportError {
 
 fn run(
     agent: &ureq::Agent,
-    defaults: &Timeouts,
+    defaults: Option<&Timeouts>,
     request: &Request<Body>,
     timeouts: &Timeouts,
 ) -> Result<http::Response<ureq::Body>, TransportError> {
@@ -64,7 +64,8 @@ fn run(
     // ureq times phases, not steps: each phase up to the head gets the head's budget, the
     // body its own, every read the read timeout. The agent already carries the usual ones
     // (see `Client::new`), and configuring a request copies the agent's whole config.
-    let outgoing = if timeouts == defaults {
+    // A caller's agent (no defaults) has every request configured.
+    let outgoing = if defaults == Some(timeouts) {
         outgoing
     } else {
         agent
@@ -74,6 +75,9 @@ fn run(
             .timeout_recv_response(Some(timeouts.head))
             .timeout_recv_body(timeouts.body)
             .timeout_per_read(Some(timeouts.read))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
             .build()
     };
     agent.run(outgoing).map_err(transport)
@@ -83,7 +87,7 @@ fn run(
 /// reader of the body still to be read.
 pub(crate) fn drive<T>(
     agent: &ureq::Agent,
-    defaults: &Timeouts,
+    defaults: Option<&Timeouts>,
     exchange: &mut Exchange<T>,
     body: &mut Option<BodyReader>,
 ) -> Result<ApiResponse<T>, Error> {

@@ -280,7 +280,7 @@ macro_rules! videos_surface {
                 &self,
                 video_id: &str,
                 variant: Option<$crate::types::VideoContentVariant>,
-                path: &::std::path::Path,
+                path: impl AsRef<::std::path::Path>,
             ) -> Result<u64, $crate::Error> {
                 self.download_content(video_id, variant)$(.$await)??.save(path, |_, _| {})$(.$await)?
             }

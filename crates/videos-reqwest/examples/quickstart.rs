@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{} failed: {} ({})", video.id, shown(&error.message), shown(&error.code)).into());
     }
 
-    let bytes = videos.download_to(&video.id, None, "cat.mp4".as_ref()).await?;
+    let bytes = videos.download_to(&video.id, None, "cat.mp4").await?;
     println!("wrote cat.mp4 ({bytes} bytes)");
     Ok(())
 }

@@ -43,6 +43,25 @@ impl Client {
         Ok(Self { inner: Arc::new(Inner { http, config }) })
     }
 
+    /// A client with `config` that sends through the caller's own
+    /// `reqwest::Client` (its pool, proxy, TLS and connect settings).
+    ///
+    /// What then no longer applies: `config.connect_timeout` (the client's
+    /// own connect timeout does) and, unless the client was built with
+    /// `redirect(reqwest::redirect::Policy::none())`, the SDK's redirect
+    /// rules: a client that follows redirects itself decides alone where
+    /// credentials go, and reqwest forwards an `api-key` header to another
+    /// host. Timeouts per attempt and between reads, retries and everything
+    /// else stay the SDK's.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    /// let client = videos_reqwest::Client::with_http_client(videos_core::Config::new("sk-test"), http).unwrap();
+    /// ```
+    pub fn with_http_client(config: Config, http: reqwest::Client) -> Result<Self, Error> {
+        Ok(Self { inner: Arc::new(Inner { http, config }) })
+    }
+
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub async fn execute<O: Operation>(

@@ -14,7 +14,7 @@
 //! let video = videos
 //!     .create_and_poll(CreateVideo::new("A calico cat playing a piano on stage").seconds(VideoSeconds::Four).size(VideoSize::Portrait720x1280))
 //!     .await?;
-//! videos.download_to(&video.id, None, "cat.mp4".as_ref()).await?;
+//! videos.download_to(&video.id, None, "cat.mp4").await?;
 //! # Ok(()) }
 //! ```
 //!
