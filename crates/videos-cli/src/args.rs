@@ -33,6 +33,12 @@ pub(crate) struct Cli {
     /// Print the raw API objects as JSON on stdout.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// Log to stderr: -v each call's retries and failures, -vv every
+    /// attempt and answer, -vvv everything. RUST_LOG, when set, decides
+    /// instead (such as RUST_LOG=videos=debug). `serve` logs one line per
+    /// request without -v. No credential, header or prompt is ever logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
     /// Seconds each attempt of a call that answers JSON may take in all,
     /// 0.1 to 86400 (a download's body is bounded by --read-timeout
     /// instead, since its length is open).

@@ -17,7 +17,7 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
-    let Cli { base_url, api_key, azure_endpoint, api_version, json, timeout, read_timeout, command } = cli;
+    let Cli { base_url, api_key, azure_endpoint, api_version, json, timeout, read_timeout, command, .. } = cli;
     let env = |name: &str| std::env::var(name).ok();
     if let Command::Serve(serve) = command {
         let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());

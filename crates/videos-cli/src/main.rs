@@ -18,6 +18,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    logs(cli.verbose, matches!(cli.command, args::Command::Serve(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -51,6 +52,26 @@ fn main() -> ExitCode {
             ExitCode::from(130)
         }
     }
+}
+
+/// Sends `tracing` output to stderr: RUST_LOG when set, else by `-v`
+/// count; `serve` logs its requests (target `videos_emulator`) by default.
+fn logs(verbose: u8, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::new(directives),
+        _ => {
+            let base = match verbose {
+                0 => "warn",
+                1 => "warn,videos=info,videos_emulator=info",
+                2 => "warn,videos=debug,videos_emulator=debug",
+                _ => "debug",
+            };
+            let base = if serving && verbose == 0 { "warn,videos_emulator=info" } else { base };
+            EnvFilter::new(base)
+        }
+    };
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. The handlers are

@@ -94,3 +94,80 @@ fn local_inputs_are_checked_before_a_job_is_created() {
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing was sent");
     assert_eq!(std::fs::read(&existing).unwrap(), b"earlier work");
 }
+
+/// A server that answers the first request 503 and every later one with a queued job.
+fn flaky_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().take(4).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let _ = stream.read(&mut [0u8; 65536]);
+            let (status, body) = if i == 0 {
+                ("503 Service Unavailable", r#"{"error":{"message":"busy","type":"server_error"}}"#)
+            } else {
+                ("200 OK", r#"{"id":"video_7","object":"video","status":"queued","progress":0}"#)
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nretry-after-ms: 10\r\nx-request-id: req_log\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn verbose_logs_show_each_decision_and_never_the_key_or_the_prompt() {
+    let url = flaky_server();
+    let output = Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["-vv", "--base-url", &url, "--api-key", "sk-never-logged", "create", "a secret birthday surprise"])
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("retrying") && stderr.contains("next_attempt=2"), "{stderr}");
+    assert!(stderr.contains("request_id=\"req_log\"") || stderr.contains("request_id=req_log"), "{stderr}");
+    assert!(stderr.contains("path=\"/v1/videos\"") || stderr.contains("path=/v1/videos"), "{stderr}");
+    assert!(!stderr.contains("sk-never-logged") && !stderr.contains("birthday"), "{stderr}");
+    // Without -v, nothing but the command's own output.
+    let quiet = Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["--base-url", &flaky_server(), "--api-key", "k", "create", "p"])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("retrying"));
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_logs_one_line_per_request() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
+        .env_remove("RUST_LOG")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+    let mut socket = std::net::TcpStream::connect(&address).unwrap();
+    socket
+        .write_all(
+            b"GET /v1/videos?limit=1 HTTP/1.1\r\nhost: x\r\nauthorization: Bearer k\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap();
+    let _ = socket.read_to_end(&mut Vec::new());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("GET /v1/videos 200") && line.contains("ms"), "{line}");
+}

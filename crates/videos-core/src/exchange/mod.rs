@@ -48,6 +48,7 @@
 //! - **the answer**: a 2xx JSON body is decoded into the operation's output,
 //!   anything else becomes a typed [`Error`].
 
+mod log;
 mod media;
 mod wholeness;
 
@@ -222,6 +223,8 @@ pub struct Exchange<T> {
     state: State,
     /// The answer, kept apart from the state so that moving between states copies little.
     result: Option<Result<ApiResponse<T>, Error>>,
+    /// This call's `tracing` span.
+    span: tracing::Span,
 }
 
 impl<T> std::fmt::Debug for Exchange<T> {
@@ -273,6 +276,7 @@ impl Exchange<MediaBody> {
 
 impl<T> Exchange<T> {
     fn start(request: Request<Body>, config: &Config, options: &RequestOptions, expect: Expect<T>) -> Self {
+        let span = log::span(&request);
         Self {
             request,
             hop: None,
@@ -287,6 +291,7 @@ impl<T> Exchange<T> {
             authorized: false,
             state: State::Ready { not_before: None },
             result: None,
+            span,
         }
     }
 
@@ -319,6 +324,7 @@ impl<T> Exchange<T> {
                 let remaining = self.remaining(now.at);
                 let body = matches!(self.expect, Expect::Json(_)).then_some(remaining);
                 self.state = State::Sent;
+                log::sending(&self.span, self.retries + 1, self.hops);
                 let request = self.hop.as_deref().unwrap_or(&self.request);
                 Action::Send { request, timeouts: Timeouts { head: remaining, read: self.read_timeout, body } }
             }
@@ -372,6 +378,8 @@ impl<T> Exchange<T> {
         match redirect::next_request(current, status, &headers, self.hops) {
             Err(e) => return self.handle_error(e, now),
             Ok(Some(next)) => {
+                let same_origin = next.uri().authority() == current.uri().authority();
+                log::redirected(&self.span, next.uri(), same_origin);
                 self.hop = Some(Box::new(next));
                 self.hops += 1;
                 self.state = State::Ready { not_before: None };
@@ -427,7 +435,7 @@ impl<T> Exchange<T> {
         }
         let outcome = Outcome::Response { status, headers: &headers };
         match self.policy.decide(self.retries, &outcome, now.jitter, now.wall) {
-            Decision::Retry { after } => self.retry(after, now),
+            Decision::Retry { after } => self.retry(after, now, status.as_str()),
             Decision::Stop => {
                 let error = api_error_at(status, &headers, &body.into_bytes(), Some(now.wall));
                 self.finish(Err(error));
@@ -441,12 +449,13 @@ impl<T> Exchange<T> {
             return;
         }
         match self.policy.decide(self.retries, &Outcome::Transport(error.failure), now.jitter, now.wall) {
-            Decision::Retry { after } => self.retry(after, now),
+            Decision::Retry { after } => self.retry(after, now, &format!("{:?}", error.failure)),
             Decision::Stop => self.finish(Err(error.into())),
         }
     }
 
-    fn retry(&mut self, after: Duration, now: &Now) {
+    fn retry(&mut self, after: Duration, now: &Now, cause: &str) {
+        log::retrying(&self.span, self.retries + 2, after, cause);
         self.retries += 1;
         self.hop = None;
         self.hops = 0;
@@ -455,6 +464,7 @@ impl<T> Exchange<T> {
     }
 
     fn finish(&mut self, result: Result<ApiResponse<T>, Error>) {
+        log::finished(&self.span, &result);
         self.state = State::Finished;
         self.result = Some(result);
     }

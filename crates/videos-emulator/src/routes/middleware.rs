@@ -12,6 +12,17 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::error::ApiError;
 
+/// One line per request at info level (target `videos_emulator`): method,
+/// path, status and milliseconds; never a header or a body.
+pub(crate) async fn log_request(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(target: "videos_emulator", "{method} {path} {} {ms:.1}ms", response.status().as_u16());
+    response
+}
+
 /// Every answer carries a request id, as the service's do: `x-request-id`,
 /// or Azure's `apim-request-id` in Azure mode.
 pub(crate) async fn request_id(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -69,7 +69,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_id))
         .with_state(state.clone());
     let prefix = if state.config.azure.is_some() { "/openai/v1" } else { "/v1" };
-    Router::new().nest(prefix, api).fallback(not_found)
+    Router::new().nest(prefix, api).fallback(not_found).layer(axum::middleware::from_fn(middleware::log_request))
 }
 
 /// The blob origin's router (Azure mode): signed media URLs, no credentials.
@@ -78,6 +78,7 @@ pub(crate) fn blob_router(state: AppState) -> Router {
         .route("/blobs/{video_id}/{variant}", get(azure::blob))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_id))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(state)
 }
 
