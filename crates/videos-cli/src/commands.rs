@@ -227,6 +227,7 @@ async fn serve(serve: Serve, api_key: Option<String>, api_version: Option<String
     // A graceful stop on either signal finishes in-flight answers and drops the
     // emulator, which removes a temporary state directory.
     emulator.serve_until(stop).await;
-    eprintln!("stopped");
+    // Whoever read stderr may be gone by now; a failed write is no reason to fail.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), b"stopped\n");
     Ok(())
 }

@@ -71,7 +71,13 @@ fn logs(verbose: u8, serving: bool) {
             EnvFilter::new(base)
         }
     };
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    // A closed stderr must not take a request down: the subscriber's own
+    // report of a failed write would panic in `eprintln!`.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .log_internal_errors(false)
+        .try_init();
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. The handlers are

@@ -33,6 +33,17 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// A child process killed when the test ends, passed or failed, so none is
+/// left holding the test's output pipes.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A port on 127.0.0.1 that counts the connections made to it (and answers none).
 fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -148,13 +159,15 @@ fn verbose_logs_show_each_decision_and_never_the_key_or_the_prompt() {
 #[test]
 fn serve_logs_one_line_per_request() {
     use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_videos"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
-        .env_remove("RUST_LOG")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
+            .env_remove("RUST_LOG")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
     let mut first = String::new();
     stderr.read_line(&mut first).unwrap();
     let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
@@ -167,7 +180,37 @@ fn serve_logs_one_line_per_request() {
     let _ = socket.read_to_end(&mut Vec::new());
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     assert!(line.contains("GET /v1/videos 200") && line.contains("ms"), "{line}");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_keeps_answering_when_its_stderr_is_closed() {
+    // Before, with the request log on, a closed stderr made the log's own
+    // error report panic inside the handler: every answer was a dropped
+    // connection (the official SDKs' test harness stopped reading stderr).
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
+            .env_remove("RUST_LOG")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    BufReader::new(child.0.stderr.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader is dropped here: stderr is closed.
+    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+    for _ in 0..3 {
+        let mut socket = std::net::TcpStream::connect(&address).unwrap();
+        socket
+            .write_all(b"GET /v1/videos HTTP/1.1\r\nhost: x\r\nauthorization: Bearer k\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = socket.read_to_end(&mut answer);
+        assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    }
+    drop(child);
 }

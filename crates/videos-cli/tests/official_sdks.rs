@@ -31,7 +31,10 @@ impl Server {
         }
         let mut child = cmd.env_remove("OPENAI_API_KEY").stderr(Stdio::piped()).spawn().expect("videos serve starts");
         let mut line = String::new();
-        BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        stderr.read_line(&mut line).unwrap();
+        // Keep reading its request log, so the pipe never fills.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
         let base_url = line
             .split("base URL ")
             .nth(1)
