@@ -42,11 +42,11 @@ pub(crate) struct Cli {
     /// Seconds each attempt of a call that answers JSON may take in all,
     /// 0.1 to 86400 (a download's body is bounded by --read-timeout
     /// instead, since its length is open).
-    #[arg(long, global = true, value_name = "SECS", default_value_t = videos_core::config::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), value_parser = timeout_seconds)]
-    pub(crate) timeout: f64,
+    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = timeout_seconds)]
+    pub(crate) timeout: std::time::Duration,
     /// Seconds an answer may go silent between two reads of its body, 0.1 to 86400.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = videos_core::config::DEFAULT_READ_TIMEOUT.as_secs_f64(), value_parser = timeout_seconds)]
-    pub(crate) read_timeout: f64,
+    #[arg(long, global = true, value_name = "SECS", default_value = "60", value_parser = timeout_seconds)]
+    pub(crate) read_timeout: std::time::Duration,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -320,11 +320,24 @@ fn extra_field(text: &str) -> Result<(String, serde_json::Value), String> {
 }
 
 /// A client time limit: a tenth of a second to a day.
-fn timeout_seconds(text: &str) -> Result<f64, String> {
-    number_in(text, 0.1..=86_400.0)
+fn timeout_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds = number_in(text, 0.1..=86_400.0)?;
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text}: {e}"))
 }
 
 /// How slow the emulator's jobs are: 0 to an hour per second of video.
 fn seconds_per_second(text: &str) -> Result<f64, String> {
     number_in(text, 0.0..=3600.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[test]
+    fn the_time_limit_defaults_are_the_cores() {
+        let cli = super::Cli::parse_from(["videos", "list"]);
+        assert_eq!(cli.timeout, videos_core::config::DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(cli.read_timeout, videos_core::config::DEFAULT_READ_TIMEOUT);
+    }
 }

@@ -30,11 +30,15 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
     execute(config, timeout, read_timeout, json, command).await.map_err(|e| settings::explain(e, source.as_deref()))
 }
 
-async fn execute(config: Config, timeout: f64, read_timeout: f64, json: bool, command: Command) -> Result<()> {
+async fn execute(
+    config: Config,
+    timeout: Duration,
+    read_timeout: Duration,
+    json: bool,
+    command: Command,
+) -> Result<()> {
     let connect = config.connect_timeout;
-    let config = config
-        .with_timeouts(connect, Duration::from_secs_f64(timeout))
-        .with_read_timeout(Duration::from_secs_f64(read_timeout));
+    let config = config.with_timeouts(connect, timeout).with_read_timeout(read_timeout);
     let videos = Client::new(config)?.videos();
     match command {
         Command::Create { prompt, model, seconds, size, input_reference, extra, finish } => {

@@ -44,6 +44,26 @@ impl Drop for Reaped {
     }
 }
 
+/// `videos serve` on an ephemeral port: the process, its stderr after the
+/// first line, and the address that line names.
+#[cfg(unix)]
+fn serve() -> (Reaped, std::io::BufReader<std::process::ChildStderr>, String) {
+    use std::io::BufRead;
+    let mut child = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
+            .env_remove("RUST_LOG")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = std::io::BufReader::new(child.0.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+    (child, stderr, address)
+}
+
 /// A port on 127.0.0.1 that counts the connections made to it (and answers none).
 fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -158,19 +178,8 @@ fn verbose_logs_show_each_decision_and_never_the_key_or_the_prompt() {
 #[cfg(unix)]
 #[test]
 fn serve_logs_one_line_per_request() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
-            .env_remove("RUST_LOG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+    use std::io::{BufRead, Read, Write};
+    let (child, mut stderr, address) = serve();
     let mut socket = std::net::TcpStream::connect(&address).unwrap();
     socket
         .write_all(
@@ -190,19 +199,9 @@ fn serve_keeps_answering_when_its_stderr_is_closed() {
     // Before, with the request log on, a closed stderr made the log's own
     // error report panic inside the handler: every answer was a dropped
     // connection (the official SDKs' test harness stopped reading stderr).
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
-            .env_remove("RUST_LOG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut first = String::new();
-    BufReader::new(child.0.stderr.take().unwrap()).read_line(&mut first).unwrap();
-    // The reader is dropped here: stderr is closed.
-    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+    use std::io::{Read, Write};
+    let (child, stderr, address) = serve();
+    drop(stderr);
     for _ in 0..3 {
         let mut socket = std::net::TcpStream::connect(&address).unwrap();
         socket
