@@ -45,6 +45,17 @@ impl ApiError {
         }
     }
 
+    /// 500 `server_error`: the emulator could not read or write its state directory.
+    pub(crate) fn storage(error: &std::io::Error) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("The emulator could not use its state directory: {error}."),
+            error_type: "server_error",
+            param: None,
+            code: Some("storage_failed"),
+        }
+    }
+
     /// With another status.
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;

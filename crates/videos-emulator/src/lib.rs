@@ -28,6 +28,8 @@
 mod config;
 mod connections;
 mod error;
+mod journal;
+mod media;
 pub mod render;
 mod routes;
 mod state;
@@ -83,9 +85,10 @@ impl Emulator {
             blob_origin: std::sync::OnceLock::new(),
             blob_secret: std::hash::RandomState::new(),
             config,
-            store: Mutex::default(),
+            store: Mutex::new(state::Store::open(&state_dir)?),
             state_dir: state_dir.clone(),
             render_slots: Semaphore::new(cpus),
+            renders: media::Renders::default(),
         });
         let (max_connections, idle_timeout) = (shared.config.max_connections, shared.config.idle_timeout);
         let (stop, stopped) = watch::channel(false);

@@ -2,23 +2,30 @@
 //! job's status follows from the time since it was created.
 //!
 //! A job is stored once and *observed*: its status and progress are computed
-//! from the clock and from whether its media are rendered, so there is no
-//! background ticking and no state to fall out of step.
+//! from the wall clock, so there is no background ticking, no state to fall
+//! out of step, and a job goes on while no emulator runs. Its media are
+//! rendered when first needed (see `routes::media`).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use videos_types::{
     UnixTime, Video, VideoCharacter, VideoCreateError, VideoModel, VideoObject, VideoSeconds, VideoSize, VideoStatus,
 };
 
-use crate::render::Rendered;
+use crate::journal::Journal;
 
 /// Unix seconds now.
 pub(crate) fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    unix_now_ms() / 1000
+}
+
+/// Unix milliseconds now.
+pub(crate) fn unix_now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A prompt that asks the emulator to fail the job, and how.
@@ -28,72 +35,61 @@ const FAIL_TRIGGERS: &[(&str, &str, &str)] = &[
 ];
 
 /// The failure a prompt asks for, if any.
-pub(crate) fn failure_for(prompt: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn failure_for(prompt: &str) -> Option<Failure> {
     let lower = prompt.to_ascii_lowercase();
-    FAIL_TRIGGERS.iter().find(|(t, _, _)| lower.contains(t)).map(|(_, code, message)| (*code, *message))
+    FAIL_TRIGGERS
+        .iter()
+        .find(|(t, _, _)| lower.contains(t))
+        .map(|(_, code, message)| Failure { code: (*code).to_owned(), message: (*message).to_owned() })
 }
 
-/// Where a job's media stand.
-#[derive(Debug, Clone)]
-pub(crate) enum Media {
-    /// Being rendered.
-    Pending,
-    /// Rendered; the files exist.
-    Ready(Rendered),
-    /// Rendering failed; the job fails with this message.
-    Failed(String),
-    /// Not rendered at all (a job that was asked to fail).
-    None,
+/// Why a job fails, when its prompt asked for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Failure {
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
-/// One job.
-#[derive(Debug, Clone)]
+/// One job, as the journal keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Job {
     /// The job as created; status, progress and timestamps are filled in by [`Job::observe`].
     pub(crate) video: Video,
-    pub(crate) created: Instant,
-    pub(crate) length: Duration,
-    pub(crate) fail: Option<(&'static str, &'static str)>,
-    pub(crate) media: Media,
-    pub(crate) dir: PathBuf,
+    /// When it was created, in Unix milliseconds: wall-clock time, so that
+    /// progress goes on while no emulator runs and every process agrees.
+    pub(crate) created_ms: i64,
+    /// How long it takes, in milliseconds.
+    pub(crate) length_ms: u64,
+    pub(crate) fail: Option<Failure>,
     /// The prompts the video is made of, with their seconds (for extensions).
     pub(crate) segments: Vec<(String, u32)>,
 }
 
 impl Job {
-    /// The job as it is at `now`.
-    pub(crate) fn observe(&mut self, now: Instant) -> Video {
-        let elapsed = now.saturating_duration_since(self.created);
-        let fraction = if self.length.is_zero() { 1.0 } else { elapsed.as_secs_f64() / self.length.as_secs_f64() };
-        let v = &mut self.video;
-        if matches!(v.status, Some(VideoStatus::Completed | VideoStatus::Failed)) {
-            return v.clone();
-        }
-        let finished = |v: &mut Video, status: VideoStatus| {
-            v.status = Some(status);
-            v.completed_at = Some(UnixTime::from_secs(unix_now()));
-        };
-        match (&self.fail, &self.media) {
-            (Some((code, message)), _) if fraction >= 0.3 => {
-                finished(v, VideoStatus::Failed);
+    /// The job as it is at `now_ms` (Unix milliseconds). A pure function of
+    /// the job and the clock, so every process observes the same job.
+    pub(crate) fn observe(&self, now_ms: i64) -> Video {
+        let elapsed = now_ms.saturating_sub(self.created_ms).max(0) as f64;
+        let length = self.length_ms as f64;
+        let fraction = if self.length_ms == 0 { 1.0 } else { elapsed / length };
+        let at = |fraction: f64| UnixTime::from_secs((self.created_ms + (length * fraction) as i64) / 1000);
+        let mut v = self.video.clone();
+        match &self.fail {
+            Some(failure) if fraction >= 0.3 => {
+                v.status = Some(VideoStatus::Failed);
+                v.completed_at = Some(at(0.3));
                 v.error = Some(VideoCreateError {
-                    code: Some((*code).to_owned()),
-                    message: Some((*message).to_owned()),
+                    code: Some(failure.code.clone()),
+                    message: Some(failure.message.clone()),
                     extra: Map::new(),
                 });
             }
-            (None, Media::Failed(reason)) => {
-                finished(v, VideoStatus::Failed);
-                v.error = Some(VideoCreateError {
-                    code: Some("render_failed".to_owned()),
-                    message: Some(reason.clone()),
-                    extra: Map::new(),
-                });
-            }
-            (None, Media::Ready(_)) if fraction >= 1.0 => {
-                finished(v, VideoStatus::Completed);
+            None if fraction >= 1.0 => {
+                let done = at(1.0);
+                v.status = Some(VideoStatus::Completed);
                 v.progress = Some(100);
-                v.expires_at = v.completed_at.as_ref().map(|t| UnixTime::from_secs(t.as_secs() + 24 * 60 * 60));
+                v.expires_at = Some(UnixTime::from_secs(done.as_secs() + 24 * 60 * 60));
+                v.completed_at = Some(done);
             }
             _ if fraction < 0.1 => {
                 v.status = Some(VideoStatus::Queued);
@@ -104,19 +100,138 @@ impl Job {
                 v.progress = Some(((fraction * 100.0) as i64).clamp(1, 99));
             }
         }
-        v.clone()
+        v
     }
 }
 
-/// Everything the emulator remembers.
-#[derive(Debug, Default)]
+/// One change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Entry {
+    /// A job was created; `key` is its route and idempotency key, when the request had one.
+    Created { job: Box<Job>, key: Option<String> },
+    /// A job was deleted.
+    Deleted { id: String },
+    /// A character was registered.
+    Character { character: VideoCharacter },
+}
+
+/// What [`Store::create`] did.
+#[derive(Debug)]
+pub(crate) enum Created {
+    /// Stored the new job.
+    New,
+    /// An earlier request with the same key created this one.
+    Existing(Box<Job>),
+    /// The store holds its limit of jobs.
+    Full,
+}
+
+/// Everything the emulator remembers: the journal's entries applied, in
+/// memory, caught up with the journal whenever it is taken.
+#[derive(Debug)]
 pub(crate) struct Store {
     pub(crate) jobs: HashMap<String, Job>,
     /// Job ids in creation order.
     pub(crate) order: Vec<String>,
     pub(crate) characters: HashMap<String, VideoCharacter>,
     /// `route + key` → the job created the first time.
-    pub(crate) idempotency: HashMap<String, String>,
+    idempotency: HashMap<String, String>,
+    journal: Journal,
+}
+
+impl Store {
+    /// Opens the journal in `dir` and replays it.
+    pub(crate) fn open(dir: &Path) -> std::io::Result<Store> {
+        let journal = Journal::open(dir)?;
+        let mut store = Store {
+            jobs: HashMap::new(),
+            order: Vec::new(),
+            characters: HashMap::new(),
+            idempotency: HashMap::new(),
+            journal,
+        };
+        store.catch_up()?;
+        Ok(store)
+    }
+
+    /// Applies what any process appended since the last look.
+    pub(crate) fn catch_up(&mut self) -> std::io::Result<()> {
+        for entry in self.journal.read_new::<Entry>()? {
+            self.apply(entry);
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, entry: Entry) {
+        match entry {
+            Entry::Created { job, key } => {
+                let id = job.video.id.clone();
+                if let Some(key) = key {
+                    self.idempotency.insert(key, id.clone());
+                }
+                if self.jobs.insert(id.clone(), *job).is_none() {
+                    self.order.push(id);
+                }
+            }
+            Entry::Deleted { id } => {
+                if self.jobs.remove(&id).is_some() {
+                    self.order.retain(|other| *other != id);
+                    self.idempotency.retain(|_, other| *other != id);
+                }
+            }
+            Entry::Character { character } => {
+                let id = character.id.clone().unwrap_or_default();
+                self.characters.insert(id, character);
+            }
+        }
+    }
+
+    /// Appends `entry` under the journal's lock, after catching up, if
+    /// `decide` (which sees the store caught up) lets it.
+    fn append_if<T>(
+        &mut self,
+        entry: Entry,
+        decide: impl FnOnce(&Store) -> Result<(), T>,
+    ) -> std::io::Result<Result<(), T>> {
+        self.journal.lock()?;
+        let outcome = self.catch_up().and_then(|()| match decide(self) {
+            Err(refused) => Ok(Err(refused)),
+            Ok(()) => self.journal.append(&entry).map(Ok),
+        });
+        let unlocked = self.journal.unlock();
+        let outcome = outcome?;
+        unlocked?;
+        // Our own entry is applied as it is read back, like anyone else's.
+        self.catch_up()?;
+        Ok(outcome)
+    }
+
+    /// Stores a new job, unless `key` names a job created before or the store is full.
+    pub(crate) fn create(&mut self, job: Job, key: Option<String>, max_jobs: usize) -> std::io::Result<Created> {
+        let entry = Entry::Created { job: Box::new(job), key: key.clone() };
+        let outcome = self.append_if(entry, |store| {
+            if let Some(job) = key.as_ref().and_then(|k| store.idempotency.get(k)).and_then(|id| store.jobs.get(id)) {
+                return Err(Created::Existing(Box::new(job.clone())));
+            }
+            if store.jobs.len() >= max_jobs {
+                return Err(Created::Full);
+            }
+            Ok(())
+        })?;
+        Ok(outcome.err().unwrap_or(Created::New))
+    }
+
+    /// Forgets a job; false when no process knows it any more.
+    pub(crate) fn delete(&mut self, id: &str) -> std::io::Result<bool> {
+        let entry = Entry::Deleted { id: id.to_owned() };
+        Ok(self.append_if(entry, |store| if store.jobs.contains_key(id) { Ok(()) } else { Err(()) })?.is_ok())
+    }
+
+    /// Registers a character.
+    pub(crate) fn add_character(&mut self, character: VideoCharacter) -> std::io::Result<()> {
+        Ok(self.append_if(Entry::Character { character }, |_| Ok::<(), ()>(()))?.unwrap_or(()))
+    }
 }
 
 /// A job's status for messages (the emulator always sets one).

@@ -34,6 +34,22 @@ pub struct Rendered {
     pub spritesheet: PathBuf,
 }
 
+impl Rendered {
+    /// Where a job's media are kept in its folder `dir`.
+    pub fn in_dir(dir: &Path) -> Rendered {
+        Rendered {
+            video: dir.join("video.mp4"),
+            thumbnail: dir.join("thumbnail.webp"),
+            spritesheet: dir.join("spritesheet.jpg"),
+        }
+    }
+
+    /// Whether all three files are there (each appears only when complete).
+    pub fn exist(&self) -> bool {
+        [&self.video, &self.thumbnail, &self.spritesheet].iter().all(|p| p.is_file())
+    }
+}
+
 /// The spritesheet takes one frame per second, up to this many, in this many columns.
 const SPRITES: usize = 20;
 const SPRITE_COLUMNS: usize = 5;
@@ -68,19 +84,20 @@ pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
             index += 1;
         }
     }
-    let video = dir.join("video.mp4");
-    write_atomically(&video, &encoder.finish()?)?;
-    let thumbnail_path = dir.join("thumbnail.webp");
+    let files = Rendered::in_dir(dir);
+    write_atomically(&files.video, &encoder.finish()?)?;
     if let Some((rgb, w, h)) = thumbnail {
-        write_atomically(&thumbnail_path, &images::webp(&rgb, w, h)?)?;
+        write_atomically(&files.thumbnail, &images::webp(&rgb, w, h)?)?;
     }
-    let spritesheet = dir.join("spritesheet.jpg");
-    write_atomically(&spritesheet, &images::spritesheet(&sprites, SPRITE_COLUMNS)?)?;
-    Ok(Rendered { video, thumbnail: thumbnail_path, spritesheet })
+    write_atomically(&files.spritesheet, &images::spritesheet(&sprites, SPRITE_COLUMNS)?)?;
+    Ok(files)
 }
 
+/// Writes `bytes` to a temporary file of this render's own, then renames it
+/// over `path`: another process rendering the same job at once never
+/// writes into the same temporary file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let part = path.with_extension("part");
+    let part = path.with_extension(format!("{}-{:08x}.part", std::process::id(), fastrand::u32(..)));
     std::fs::write(&part, bytes).map_err(|e| format!("write {}: {e}", part.display()))?;
     std::fs::rename(&part, path).map_err(|e| format!("rename {}: {e}", path.display()))
 }

@@ -37,8 +37,7 @@ pub(crate) async fn create(State(state): State<AppState>, request: Request) -> R
         created_at: Some(videos_types::UnixTime::from_secs(unix_now())),
         extra: Map::new(),
     };
-    let id = character.id.clone().unwrap_or_default();
-    state.store().characters.insert(id, character.clone());
+    state.store().add_character(character.clone()).map_err(|e| ApiError::storage(&e))?;
     Ok(Json(character).into_response())
 }
 

@@ -15,7 +15,6 @@ use videos_types::VideoStatus;
 
 use super::AppState;
 use crate::error::ApiError;
-use crate::state::Media;
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ContentQuery {
@@ -31,7 +30,7 @@ pub(crate) async fn download(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let variant = query.variant.as_deref().unwrap_or("video");
-    let (path, content_type) = asset(&state, &video_id, variant)?;
+    let (path, content_type) = asset(&state, &video_id, variant).await?;
     if let Some(location) = super::azure::blob_location(&state, &video_id, variant) {
         let mut response = StatusCode::FOUND.into_response();
         response.headers_mut().insert(axum::http::header::LOCATION, location);
@@ -40,8 +39,13 @@ pub(crate) async fn download(
     stream(&path, content_type, &headers, &video_id).await
 }
 
-/// The file and media type of one asset of a completed job.
-pub(crate) fn asset(state: &AppState, video_id: &str, variant: &str) -> Result<(PathBuf, &'static str), ApiError> {
+/// The file and media type of one asset of a completed job, rendered now
+/// if no one has yet.
+pub(crate) async fn asset(
+    state: &AppState,
+    video_id: &str,
+    variant: &str,
+) -> Result<(PathBuf, &'static str), ApiError> {
     let (video, job) = state.observe(video_id)?;
     if !["video", "thumbnail", "spritesheet"].contains(&variant) {
         return Err(ApiError::invalid(
@@ -50,7 +54,7 @@ pub(crate) fn asset(state: &AppState, video_id: &str, variant: &str) -> Result<(
         )
         .code("invalid_value"));
     }
-    let (Media::Ready(rendered), Some(VideoStatus::Completed)) = (&job.media, &video.status) else {
+    if video.status != Some(VideoStatus::Completed) {
         return Err(ApiError {
             status: StatusCode::NOT_FOUND,
             message: format!(
@@ -61,7 +65,14 @@ pub(crate) fn asset(state: &AppState, video_id: &str, variant: &str) -> Result<(
             param: Some("video_id".into()),
             code: Some("video_not_ready"),
         });
-    };
+    }
+    let rendered = state.media(&job).await.map_err(|reason| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("The emulator could not render video '{video_id}': {reason}"),
+        error_type: "server_error",
+        param: None,
+        code: Some("render_failed"),
+    })?;
     Ok(match variant {
         "thumbnail" => (rendered.thumbnail.clone(), "image/webp"),
         "spritesheet" => (rendered.spritesheet.clone(), "image/jpeg"),

@@ -20,7 +20,9 @@ use tokio::sync::Semaphore;
 
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::state::Store;
+use crate::media::Renders;
+use crate::render::Rendered;
+use crate::state::{Job, Store};
 
 /// What every handler shares.
 #[derive(Debug)]
@@ -30,6 +32,7 @@ pub(crate) struct Shared {
     pub(crate) state_dir: PathBuf,
     /// Renders run one at a time per CPU, so a burst of jobs cannot starve the server.
     pub(crate) render_slots: Semaphore,
+    pub(crate) renders: Renders,
     pub(crate) faults: Mutex<fastrand::Rng>,
     /// The key accepted now; starts as the configured one and can be rotated.
     pub(crate) accepted_key: RwLock<Option<String>>,
@@ -43,10 +46,22 @@ pub(crate) struct Shared {
 pub(crate) type AppState = Arc<Shared>;
 
 impl Shared {
-    /// The store, even if a handler panicked while holding it (the data stays consistent:
-    /// every change is a single insert or remove).
+    /// The store, caught up with what other processes journaled, even if a
+    /// handler panicked while holding it (the data stays consistent: every
+    /// change is one journal entry, applied whole).
     pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        let mut store = self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Err(e) = store.catch_up() {
+            // What was read before stays; the next request tries again.
+            tracing::warn!("could not read the journal: {e}");
+        }
+        store
+    }
+
+    /// The media of a completed job, rendered now if no one has yet.
+    pub(crate) async fn media(&self, job: &Job) -> Result<Rendered, String> {
+        let dir = self.state_dir.join(&job.video.id);
+        self.renders.ensure(job, &dir, self.config.fps, &self.render_slots).await
     }
 }
 

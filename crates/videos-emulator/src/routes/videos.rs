@@ -1,6 +1,6 @@
 //! Create, list, retrieve, delete, remix, edit and extend.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
@@ -13,8 +13,8 @@ use videos_types::{Video, VideoModel, VideoSeconds, VideoSize, VideoStatus};
 use super::input::{self, FileOrObject, Form};
 use super::{AppState, Shared};
 use crate::error::ApiError;
-use crate::render::{self, RenderJob};
-use crate::state::{Job, Media, failure_for, new_id, new_video, status_text};
+use crate::render;
+use crate::state::{Created, Job, failure_for, new_id, new_video, status_text, unix_now_ms};
 
 /// The header that keys a retried POST to its first result.
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -47,83 +47,55 @@ impl Shared {
     /// Stores a job (or returns the one an earlier request with the same key created) and starts rendering it.
     fn start(self: &std::sync::Arc<Self>, route: &str, headers: &HeaderMap, job: NewJob) -> Result<Response, ApiError> {
         let key = headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(|k| format!("{route}\n{k}"));
-        let mut store = self.store();
-        if let Some(key) = &key
-            && let Some(id) = store.idempotency.get(key).cloned()
-            && let Some(existing) = store.jobs.get_mut(&id)
-        {
-            let video = existing.observe(Instant::now());
-            return Ok(json_video(video, self.poll_hint()));
-        }
-        if store.jobs.len() >= self.config.max_jobs {
-            let error = ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
-                error_type: "rate_limit_error",
-                param: None,
-                code: Some("job_limit_reached"),
-            };
-            // Waiting does not help, so tell clients not to retry.
-            let mut response = error.into_response();
-            response.headers_mut().insert("x-should-retry", HeaderValue::from_static("false"));
-            return Ok(response);
-        }
         let id = new_id("video");
         let seconds = VideoSeconds::from_secs(job.seconds);
-        let video =
-            new_video(id.clone(), job.model, job.size.clone(), seconds, Some(job.prompt.clone()), job.remixed_from);
-        let fail = failure_for(&job.prompt);
-        let dir = self.state_dir.join(&id);
-        let length = self.config.time_per_video_second * job.seconds;
-        let media = if fail.is_some() { Media::None } else { Media::Pending };
-        let mut stored = Job {
+        let video = new_video(id, job.model, job.size, seconds, Some(job.prompt.clone()), job.remixed_from);
+        let length_ms = (self.config.time_per_video_second * job.seconds).as_millis();
+        let stored = Job {
             video,
-            created: Instant::now(),
-            length,
-            fail,
-            media,
-            dir: dir.clone(),
-            segments: job.segments.clone(),
+            created_ms: unix_now_ms(),
+            length_ms: u64::try_from(length_ms).unwrap_or(u64::MAX),
+            fail: failure_for(&job.prompt),
+            segments: job.segments,
         };
-        let first = stored.observe(Instant::now());
-        store.jobs.insert(id.clone(), stored);
-        store.order.push(id.clone());
-        if let Some(key) = key {
-            store.idempotency.insert(key, id.clone());
-        }
-        drop(store);
-
-        if fail.is_none() {
-            let (width, height) = job.size.dimensions().unwrap_or((720, 1280));
-            let render_job = RenderJob {
-                segments: job.segments,
-                width: width as usize,
-                height: height as usize,
-                fps: self.config.fps,
-            };
-            let shared = self.clone();
-            tokio::spawn(async move {
-                let Ok(_permit) = shared.render_slots.acquire().await else { return };
-                let outcome = tokio::task::spawn_blocking(move || render::render(&render_job, &dir)).await;
-                let media = match outcome {
-                    Ok(Ok(rendered)) => Media::Ready(rendered),
-                    Ok(Err(reason)) => Media::Failed(reason),
-                    Err(e) => Media::Failed(format!("render task failed: {e}")),
+        let created =
+            self.store().create(stored.clone(), key, self.config.max_jobs).map_err(|e| ApiError::storage(&e))?;
+        let job = match created {
+            Created::Existing(existing) => return Ok(json_video(existing.observe(unix_now_ms()), self.poll_hint())),
+            Created::Full => {
+                let error = ApiError {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
+                    error_type: "rate_limit_error",
+                    param: None,
+                    code: Some("job_limit_reached"),
                 };
-                if let Some(job) = shared.store().jobs.get_mut(&id) {
-                    job.media = media;
+                // Waiting does not help, so tell clients not to retry.
+                let mut response = error.into_response();
+                response.headers_mut().insert("x-should-retry", HeaderValue::from_static("false"));
+                return Ok(response);
+            }
+            Created::New => stored,
+        };
+        if job.fail.is_none() {
+            // Rendered ahead, so the first download need not wait; a download
+            // that comes first, or in another process, renders on its own.
+            let shared = self.clone();
+            let ahead = job.clone();
+            tokio::spawn(async move {
+                if let Err(reason) = shared.media(&ahead).await {
+                    tracing::warn!(video_id = %ahead.video.id, "render failed: {reason}");
                 }
             });
         }
-        Ok(json_video(first, self.poll_hint()))
+        Ok(json_video(job.observe(unix_now_ms()), self.poll_hint()))
     }
 
     /// A stored job observed now, or 404.
     pub(crate) fn observe(&self, id: &str) -> Result<(Video, Job), ApiError> {
-        let mut store = self.store();
-        let job = store.jobs.get_mut(id).ok_or_else(|| ApiError::not_found("video_id", "video", id))?;
-        let video = job.observe(Instant::now());
-        Ok((video, job.clone()))
+        let store = self.store();
+        let job = store.jobs.get(id).ok_or_else(|| ApiError::not_found("video_id", "video", id))?;
+        Ok((job.observe(unix_now_ms()), job.clone()))
     }
 
     /// A completed source job, for remix, edit and extend.
@@ -197,8 +169,8 @@ pub(crate) async fn list(State(state): State<AppState>, Query(query): Query<List
             .code("invalid_value"));
         }
     };
-    let now = Instant::now();
-    let mut store = state.store();
+    let now = unix_now_ms();
+    let store = state.store();
     let mut ids: Vec<String> = store.order.clone();
     if descending {
         ids.reverse();
@@ -213,7 +185,7 @@ pub(crate) async fn list(State(state): State<AppState>, Query(query): Query<List
     };
     let page: Vec<String> = ids.iter().skip(start).take(limit).cloned().collect();
     let has_more = start + page.len() < ids.len();
-    let data: Vec<Video> = page.iter().filter_map(|id| store.jobs.get_mut(id).map(|job| job.observe(now))).collect();
+    let data: Vec<Video> = page.iter().filter_map(|id| store.jobs.get(id).map(|job| job.observe(now))).collect();
     drop(store);
     let body = json!({
         "object": "list",
@@ -236,7 +208,7 @@ pub(crate) async fn retrieve(
 
 /// `DELETE /videos/{video_id}`: only finished jobs.
 pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<String>) -> Result<Response, ApiError> {
-    let (video, job) = state.observe(&video_id)?;
+    let (video, _) = state.observe(&video_id)?;
     if !matches!(video.status, Some(VideoStatus::Completed | VideoStatus::Failed)) {
         return Err(ApiError::invalid(
             "video_id",
@@ -246,13 +218,11 @@ pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<S
             ),
         ));
     }
-    {
-        let mut store = state.store();
-        store.jobs.remove(&video_id);
-        store.order.retain(|id| *id != video_id);
-        store.idempotency.retain(|_, id| *id != video_id);
+    if !state.store().delete(&video_id).map_err(|e| ApiError::storage(&e))? {
+        // Another process deleted it meanwhile.
+        return Err(ApiError::not_found("video_id", "video", &video_id));
     }
-    let _ = tokio::fs::remove_dir_all(&job.dir).await;
+    let _ = tokio::fs::remove_dir_all(state.state_dir.join(&video_id)).await;
     Ok(Json(json!({"id": video_id, "object": "video.deleted", "deleted": true})).into_response())
 }
 
