@@ -9,43 +9,52 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// With no API key, base URL or Azure endpoint (flags, or OPENAI_API_KEY /
 /// OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT), commands run against a
-/// built-in emulator in this process, which renders real MP4s offline.
+/// built-in emulator, which renders real MP4s offline and keeps its jobs in
+/// --state-dir, so that later commands see them.
 #[derive(Debug, Parser)]
 #[command(name = "videos", version)]
 pub(crate) struct Cli {
     /// The API's base URL [default: OPENAI_BASE_URL, else `https://api.openai.com/v1`].
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
     pub(crate) base_url: Option<String>,
     /// The API key: a bearer key, or with Azure the resource key sent as
     /// `api-key` [default: OPENAI_API_KEY; with Azure AZURE_OPENAI_API_KEY,
     /// else AZURE_OPENAI_AD_TOKEN as a bearer token]. For `serve`, the only
     /// key it accepts.
-    #[arg(long, global = true, value_name = "KEY")]
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Connection")]
     pub(crate) api_key: Option<String>,
     /// An Azure OpenAI resource, `https://RESOURCE.openai.azure.com` (`/openai/v1`
     /// is added) [default: AZURE_OPENAI_ENDPOINT; ignored when a base URL is set].
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
     pub(crate) azure_endpoint: Option<String>,
     /// The `api-version` sent on every request [default: OPENAI_API_VERSION].
     /// For `serve --azure`, the version it requires.
-    #[arg(long, global = true, value_name = "VERSION")]
+    #[arg(long, global = true, value_name = "VERSION", help_heading = "Connection")]
     pub(crate) api_version: Option<String>,
+    /// Where the built-in emulator keeps its jobs and media, shared by every
+    /// `videos` command that uses it [default: VIDEOS_STATE_DIR, else the
+    /// platform's data directory: $XDG_DATA_HOME/videos or
+    /// ~/.local/share/videos on Linux, ~/Library/Application Support/videos
+    /// on macOS, %LOCALAPPDATA%\videos on Windows]. For `serve`, the
+    /// default is a temporary directory removed on exit.
+    #[arg(long, global = true, value_name = "DIR", help_heading = "Connection")]
+    pub(crate) state_dir: Option<PathBuf>,
     /// Print the raw API objects as JSON on stdout.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     pub(crate) json: bool,
     /// Log to stderr: -v each call's retries and failures, -vv every
     /// attempt and answer, -vvv everything. RUST_LOG, when set, decides
     /// instead (such as RUST_LOG=videos=debug). `serve` logs one line per
     /// request without -v. No credential, header or prompt is ever logged.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub(crate) verbose: u8,
     /// Seconds each attempt of a call that answers JSON may take in all,
     /// 0.1 to 86400 (a download's body is bounded by --read-timeout
     /// instead, since its length is open).
-    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = timeout_seconds)]
+    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = timeout_seconds, help_heading = "Connection")]
     pub(crate) timeout: std::time::Duration,
     /// Seconds an answer may go silent between two reads of its body, 0.1 to 86400.
-    #[arg(long, global = true, value_name = "SECS", default_value = "60", value_parser = timeout_seconds)]
+    #[arg(long, global = true, value_name = "SECS", default_value = "60", value_parser = timeout_seconds, help_heading = "Connection")]
     pub(crate) read_timeout: std::time::Duration,
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -57,13 +66,15 @@ pub(crate) enum Command {
     Create {
         /// What the video should show.
         prompt: String,
-        /// The model (sora-2, sora-2-pro, or a dated snapshot).
+        /// The model (sora-2, sora-2-pro, or a dated snapshot) [default: the
+        /// service's, sora-2].
         #[arg(long)]
         model: Option<String>,
-        /// The clip length in seconds (4, 8 or 12).
+        /// The clip length in seconds (4, 8 or 12) [default: the service's, 4].
         #[arg(long)]
         seconds: Option<u32>,
-        /// The frame size, WIDTHxHEIGHT (720x1280, 1280x720, 1024x1792, 1792x1024).
+        /// The frame size, WIDTHxHEIGHT (720x1280, 1280x720, 1024x1792,
+        /// 1792x1024) [default: the service's, 720x1280].
         #[arg(long)]
         size: Option<String>,
         /// A reference image: a file to upload, an http(s) or data: URL, or a
@@ -82,10 +93,10 @@ pub(crate) enum Command {
     },
     /// List jobs.
     List {
-        /// Jobs per page (0 to 100).
+        /// Jobs per page, 0 to 100 [default: the service's, 20].
         #[arg(long)]
         limit: Option<i64>,
-        /// Sort by creation time.
+        /// Sort by creation time [default: the service's, desc].
         #[arg(long, value_enum)]
         order: Option<Order>,
         /// Start after this job id.
@@ -225,15 +236,14 @@ pub(crate) enum CharacterCommand {
 }
 
 /// `videos serve`. The emulator accepts only the key given with the global
-/// `--api-key` (or `OPENAI_API_KEY`) when there is one, else any Bearer token.
+/// `--api-key` (or `OPENAI_API_KEY`) when there is one, else any Bearer
+/// token, and keeps its jobs in the global `--state-dir` (or
+/// `VIDEOS_STATE_DIR`) when one is given, else in a temporary directory.
 #[derive(Debug, Args)]
 pub(crate) struct Serve {
     /// Where to listen.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) addr: SocketAddr,
-    /// Keep media here (default: a temporary directory, removed on exit).
-    #[arg(long)]
-    pub(crate) state_dir: Option<PathBuf>,
     /// Seconds a job takes per second of video, 0 to 3600.
     #[arg(long, default_value_t = 0.75, value_parser = seconds_per_second)]
     pub(crate) seconds_per_video_second: f64,

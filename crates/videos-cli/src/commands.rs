@@ -17,13 +17,19 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
-    let Cli { base_url, api_key, azure_endpoint, api_version, json, timeout, read_timeout, command, .. } = cli;
+    let Cli { base_url, api_key, azure_endpoint, api_version, state_dir, json, timeout, read_timeout, command, .. } =
+        cli;
     let env = |name: &str| std::env::var(name).ok();
     if let Command::Serve(serve) = command {
         let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());
-        return self::serve(serve, key, api_version).await;
+        // Only a directory asked for: by default `serve` starts afresh.
+        let state_dir = match (&state_dir, env("VIDEOS_STATE_DIR")) {
+            (None, None) => None,
+            _ => settings::state_dir(state_dir, env)?.map(|(dir, _)| dir),
+        };
+        return self::serve(serve, key, api_version, state_dir).await;
     }
-    let flags = settings::Flags { base_url, api_key, azure_endpoint, api_version };
+    let flags = settings::Flags { base_url, api_key, azure_endpoint, api_version, state_dir };
     // The emulator, when there is one, lives until the command is done.
     let (config, _emulator) = settings::resolve(&flags, env).await?;
     let source = config.credential_source().map(str::to_owned);
@@ -118,7 +124,7 @@ async fn execute(
         }
         Command::Wait { id, output, force } => {
             inputs::check_output(output.as_deref(), force)?;
-            let video = wait(&videos, &id).await?;
+            let video = wait(&videos, &id, output.as_deref()).await?;
             finish_downloaded(&videos, video, output.as_deref(), json).await
         }
         Command::Download { id, variant, output, force } => {
@@ -153,19 +159,44 @@ fn with_extra(videos: &Videos, extra: &Extra) -> Videos {
     extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()))
 }
 
-async fn wait(videos: &Videos, id: &str) -> Result<Video> {
+/// The command that takes up an interrupted wait, while one is running.
+static WAITING: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// What to say when the command was interrupted: how to resume the wait
+/// that was running, if one was.
+pub(crate) fn interrupted_wait() -> Option<String> {
+    WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+}
+
+/// The command that waits for `id` (and saves it to `output`).
+fn wait_command(id: &str, output_path: Option<&Path>) -> String {
+    let id = output::clean(id);
+    match output_path {
+        Some(path) => format!("videos wait {id} --output {}", output::clean(&path.display().to_string())),
+        None => format!("videos wait {id}"),
+    }
+}
+
+async fn wait(videos: &Videos, id: &str, output_path: Option<&Path>) -> Result<Video> {
+    *WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(wait_command(id, output_path));
     let bar = progress::job(id);
     let video = videos.poll_with(id, PollOptions::default(), |v| progress::update(&bar, v)).await;
     bar.finish_and_clear();
+    WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
     Ok(video?)
 }
 
 async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) -> Result<()> {
-    if !finish.wait && finish.output.is_none() {
-        return output::video(&video, json);
-    }
     let finished = video.status.as_ref().is_some_and(videos_core::poll::is_final);
-    let video = if finished { video } else { wait(videos, &video.id).await? };
+    if !finish.wait && finish.output.is_none() {
+        output::video(&video, json)?;
+        if !finished {
+            let suggested = PathBuf::from(format!("{}.mp4", video.id));
+            eprintln!("started; to wait for it and save the video: {}", wait_command(&video.id, Some(&suggested)));
+        }
+        return Ok(());
+    }
+    let video = if finished { video } else { wait(videos, &video.id, finish.output.as_deref()).await? };
     finish_downloaded(videos, video, finish.output.as_deref(), json).await
 }
 
@@ -195,14 +226,19 @@ async fn download(videos: &Videos, id: &str, variant: VideoContentVariant, path:
     Ok(written?)
 }
 
-async fn serve(serve: Serve, api_key: Option<String>, api_version: Option<String>) -> Result<()> {
+async fn serve(
+    serve: Serve,
+    api_key: Option<String>,
+    api_version: Option<String>,
+    state_dir: Option<PathBuf>,
+) -> Result<()> {
     let config = EmulatorConfig {
         api_key,
         azure: serve.azure.then(|| AzureMode {
             api_version: api_version.filter(|v| !v.trim().is_empty()),
             strict_blobs: serve.strict_blobs,
         }),
-        state_dir: serve.state_dir,
+        state_dir,
         time_per_video_second: Duration::try_from_secs_f64(serve.seconds_per_video_second)
             .map_err(|e| format!("invalid --seconds-per-video-second: {e}"))?,
         fps: serve.fps,

@@ -48,7 +48,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         None => {
-            eprintln!("interrupted: stopped, no partial download left behind");
+            match commands::interrupted_wait() {
+                Some(resume) => {
+                    eprintln!("interrupted: stopped waiting; the job goes on at the service. Resume with: {resume}")
+                }
+                None => eprintln!("interrupted: stopped, no partial download left behind"),
+            }
             ExitCode::from(130)
         }
     }

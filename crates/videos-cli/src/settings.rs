@@ -4,6 +4,8 @@
 //! process. Which variable or flag gave the credential is remembered, so an
 //! authentication error can name it.
 
+use std::path::PathBuf;
+
 use videos_core::{Config, Error};
 use videos_emulator::{Emulator, EmulatorConfig};
 
@@ -14,6 +16,7 @@ pub(crate) struct Flags {
     pub(crate) api_key: Option<String>,
     pub(crate) azure_endpoint: Option<String>,
     pub(crate) api_version: Option<String>,
+    pub(crate) state_dir: Option<PathBuf>,
 }
 
 /// Where requests go, and the emulator that serves them when nothing else was set.
@@ -37,10 +40,16 @@ pub(crate) async fn resolve(
         || flags.api_key.is_some()
         || flags.azure_endpoint.is_some();
     if !anything_set {
-        let emulator = Emulator::start(EmulatorConfig::default()).await?;
+        let (dir, source) = state_dir(flags.state_dir.clone(), &env)?
+            .ok_or("no state directory for the built-in emulator: no home or data directory is known; set --state-dir or VIDEOS_STATE_DIR")?;
+        // This process ends with the command: media are rendered by whichever command downloads them.
+        let config = EmulatorConfig { state_dir: Some(dir.clone()), render_ahead: false, ..EmulatorConfig::default() };
+        let emulator = Emulator::start(config).await.map_err(|e| {
+            format!("could not use the state directory {} (from {source}): {e}; choose another with --state-dir or VIDEOS_STATE_DIR", dir.display())
+        })?;
         eprintln!(
-            "No OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT set: using the built-in emulator at {} (offline; nothing leaves this machine).",
-            emulator.base_url()
+            "No OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT set: using the built-in emulator (offline; nothing leaves this machine; jobs kept in {}).",
+            dir.display()
         );
         let config = Config::new("emulator").with_base_url(&emulator.base_url())?;
         return Ok((config, Some(emulator)));
@@ -59,6 +68,42 @@ pub(crate) async fn resolve(
         config = config.with_credential_source("--api-key");
     }
     Ok((config, None))
+}
+
+/// Where the emulator keeps its jobs, and which flag or variable said so:
+/// `--state-dir`, else `VIDEOS_STATE_DIR`, else the platform's data
+/// directory (`None` when not even that is known). An empty value is an error.
+pub(crate) fn state_dir(
+    flag: Option<PathBuf>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<(PathBuf, &'static str)>, String> {
+    if let Some(dir) = flag {
+        if dir.as_os_str().is_empty() {
+            return Err("invalid --state-dir: is empty; give a directory or leave the flag out".to_owned());
+        }
+        return Ok(Some((dir, "--state-dir")));
+    }
+    if let Some(dir) = env("VIDEOS_STATE_DIR") {
+        if dir.trim().is_empty() {
+            return Err("invalid VIDEOS_STATE_DIR: is set but empty; give a directory or unset it".to_owned());
+        }
+        return Ok(Some((PathBuf::from(dir), "VIDEOS_STATE_DIR")));
+    }
+    Ok(platform_data_dir(env).map(|dir| (dir.join("videos"), "the default data directory")))
+}
+
+/// The per-user data directory, as each platform names it. Relative values
+/// are ignored, as the XDG specification asks.
+fn platform_data_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let absolute = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    if cfg!(windows) {
+        return absolute("LOCALAPPDATA");
+    }
+    let home = absolute("HOME");
+    if cfg!(target_os = "macos") {
+        return home.map(|h| h.join("Library").join("Application Support"));
+    }
+    absolute("XDG_DATA_HOME").or_else(|| home.map(|h| h.join(".local").join("share")))
 }
 
 /// An error about a variable that a flag supplied names the flag instead.

@@ -5,9 +5,13 @@ use assert_cmd::Command;
 use videos_emulator::{Emulator, EmulatorConfig};
 
 /// `videos` with no OpenAI settings from the environment running the tests.
+/// Its built-in emulator cannot start (the state directory cannot be made),
+/// so a test that means to use it says where, with [`offline`], and never
+/// writes into the user's data directory.
 fn videos() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_videos"));
-    cmd.env_remove("OPENAI_API_KEY")
+    cmd.env("VIDEOS_STATE_DIR", "/dev/null/tests-give-a-state-dir")
+        .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("OPENAI_ORG_ID")
         .env_remove("OPENAI_PROJECT_ID");
@@ -15,10 +19,18 @@ fn videos() -> Command {
     cmd
 }
 
+/// `videos` on its built-in emulator, which keeps its jobs in `state`.
+fn offline(state: &tempfile::TempDir) -> Command {
+    let mut cmd = videos();
+    cmd.env("VIDEOS_STATE_DIR", state.path());
+    cmd
+}
+
 #[test]
 fn the_readme_main_command_makes_a_real_video_offline() {
     let dir = tempfile::tempdir().unwrap();
-    let output = videos()
+    let state = tempfile::tempdir().unwrap();
+    let output = offline(&state)
         .current_dir(dir.path())
         .args(["create", "A calico cat playing a piano on stage", "--wait", "--output", "cat.mp4"])
         .output()
@@ -36,7 +48,8 @@ fn the_readme_main_command_makes_a_real_video_offline() {
 
 #[test]
 fn json_prints_the_raw_object() {
-    let output = videos()
+    let state = tempfile::tempdir().unwrap();
+    let output = offline(&state)
         .args(["--json", "create", "A lighthouse at dusk", "--seconds", "8", "--size", "1280x720"])
         .output()
         .unwrap();
@@ -48,14 +61,15 @@ fn json_prints_the_raw_object() {
 
 #[test]
 fn errors_are_one_line_with_a_nonzero_exit() {
-    let output = videos().args(["get", "video_missing"]).output().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let output = offline(&state).args(["get", "video_missing"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap();
     assert!(last.starts_with("error: 404 invalid_request_error: No video found with id 'video_missing'."), "{stderr}");
     assert!(last.contains("(request id req_"), "{last}");
 
-    let output = videos().args(["create", "x", "--seconds", "5"]).output().unwrap();
+    let output = offline(&state).args(["create", "x", "--seconds", "5"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -221,6 +235,7 @@ fn serve_stops_gracefully_on_sigterm_and_removes_its_temporary_state() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_videos"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env_remove("OPENAI_API_KEY")
+        .env_remove("VIDEOS_STATE_DIR")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -213,3 +213,28 @@ fn serve_keeps_answering_when_its_stderr_is_closed() {
     }
     drop(child);
 }
+
+#[test]
+fn help_shows_defaults_and_the_variables_each_flag_reads() {
+    let help = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_videos")).args(args).output().unwrap();
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    for expected in
+        ["OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT", "VIDEOS_STATE_DIR", "RUST_LOG", "[default: 600]"]
+    {
+        assert!(top.contains(expected), "--help names {expected}: {top}");
+    }
+    let create = help(&["create", "--help"]);
+    for expected in
+        ["[default: the service's, sora-2]", "[default: the service's, 4]", "[default: the service's, 720x1280]"]
+    {
+        assert!(create.contains(expected), "create --help shows {expected}: {create}");
+    }
+    // A command's own options come first; the shared ones under their own heading.
+    let own = create.find("--input-reference").unwrap();
+    let connection = create.find("Connection:").expect("a Connection heading");
+    assert!(own < connection, "{create}");
+}

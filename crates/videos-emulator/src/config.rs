@@ -8,13 +8,21 @@ use std::time::Duration;
 pub struct EmulatorConfig {
     /// The only API key accepted; `None` accepts any Bearer token (one is still required).
     pub api_key: Option<String>,
-    /// Where jobs' media are written; a fresh temporary directory when `None`.
+    /// Where jobs (`journal.jsonl`) and their media are kept; a fresh
+    /// temporary directory, removed when the emulator goes, when `None`.
+    /// Emulators given the same directory, in one process or several, share
+    /// their jobs.
     pub state_dir: Option<PathBuf>,
     /// How long a job takes per second of video (default 0.75 s, so a 4 s clip
     /// completes in about 3 s; rendering time is added if it takes longer).
     pub time_per_video_second: Duration,
     /// Frames per second of rendered videos.
     pub fps: u32,
+    /// Whether a new job's media are rendered at once, in the background (the
+    /// default), or only when first downloaded. A short-lived process, such
+    /// as one `videos create`, turns it off: it would otherwise wait at exit
+    /// for a render it will never serve.
+    pub render_ahead: bool,
     /// The largest request body accepted, in bytes (uploads included).
     pub max_body_bytes: usize,
     /// The most jobs kept; creating more is refused until some are deleted.
@@ -57,6 +65,7 @@ impl Default for EmulatorConfig {
             state_dir: None,
             time_per_video_second: Duration::from_millis(750),
             fps: 24,
+            render_ahead: true,
             max_body_bytes: 64 * 1024 * 1024,
             max_jobs: 10_000,
             max_connections: 512,

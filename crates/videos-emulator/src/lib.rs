@@ -23,6 +23,8 @@
 //! - content of a job that is not completed is a 404 with code `video_not_ready`;
 //!   deleting a job that is still running is a 400;
 //! - a POST repeating an `Idempotency-Key` gets the job the first one created;
+//! - jobs are kept in [`EmulatorConfig::state_dir`], which emulators in
+//!   several processes can share;
 //! - faults ([`Faults`]) are off unless configured, and seeded.
 
 mod config;

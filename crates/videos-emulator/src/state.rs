@@ -230,7 +230,8 @@ impl Store {
 
     /// Registers a character.
     pub(crate) fn add_character(&mut self, character: VideoCharacter) -> std::io::Result<()> {
-        Ok(self.append_if(Entry::Character { character }, |_| Ok::<(), ()>(()))?.unwrap_or(()))
+        let Ok(()) = self.append_if(Entry::Character { character }, |_| Ok::<(), std::convert::Infallible>(()))?;
+        Ok(())
     }
 }
 

@@ -77,7 +77,7 @@ impl Shared {
             }
             Created::New => stored,
         };
-        if job.fail.is_none() {
+        if job.fail.is_none() && self.config.render_ahead {
             // Rendered ahead, so the first download need not wait; a download
             // that comes first, or in another process, renders on its own.
             let shared = self.clone();
