@@ -10,11 +10,22 @@ use videos_types::Video;
 use crate::client::Client;
 use crate::download::Download;
 
-videos_core::videos_surface!(,);
+videos_core::videos_surface!(,; "", "# fn run(videos: videos_blocking::Videos) -> Result<(), Box<dyn std::error::Error>> {\n# use videos_blocking::core::*;\n# use videos_blocking::types::*;", "# Ok(()) }");
 
 impl Videos {
     /// Every job, page after page, starting with the page `first` describes.
     /// Pages are fetched as the iterator reaches them; after an error it ends.
+    ///
+    /// ```no_run
+    /// # fn run(videos: videos_blocking::Videos) -> Result<(), videos_blocking::Error> {
+    /// use videos_blocking::core::ListVideos;
+    ///
+    /// for video in videos.list_all(ListVideos::new()) {
+    ///     let video = video?;
+    ///     println!("{}", video.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_all(&self, first: ListVideos) -> ListAll {
         ListAll { videos: self.clone(), walk: PageWalk::new(first) }
     }

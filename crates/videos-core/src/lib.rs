@@ -80,3 +80,8 @@ pub use retry::{Decision, Outcome, RetryPolicy};
 /// callers build values with the same version.
 pub use serde_json;
 pub use videos_types as types;
+
+/// The examples of this crate's README, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

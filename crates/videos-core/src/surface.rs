@@ -5,7 +5,9 @@
 //! import before `client.videos().create(…)` compiles), the async ones are
 //! plain `async fn`s with no boxing and no `Send` puzzles, and each client's
 //! documentation shows its own signatures. The macro is given `async, await`
-//! or nothing, and expands where these names are in scope:
+//! or nothing, then the text that turns each method's example into that
+//! crate's (`".await"` or `""`, and the lines before and after the example,
+//! which name the crate), and expands where these names are in scope:
 //!
 //! - `Client`: a cheap-to-clone type with an `inner.config` field, and
 //!   `new(Config)`, `execute(&self, &op, &RequestOptions)` and
@@ -22,7 +24,7 @@
 /// methods of a transport crate; see the [module docs](crate::surface).
 #[macro_export]
 macro_rules! videos_surface {
-    ($($async:ident)?, $($await:ident)?) => {
+    ($($async:ident)?, $($await:ident)?; $aw:literal, $pre:literal, $post:literal) => {
         impl Client {
             /// A client configured from the environment: `OPENAI_API_KEY`,
             /// `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
@@ -69,18 +71,39 @@ macro_rules! videos_surface {
 
         impl Videos {
             /// Replaces the per-call options.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let videos = videos.with_options(RequestOptions::default().timeout(std::time::Duration::from_secs(30)));"]
+            #[doc = concat!("let page = videos.list(ListVideos::new())", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_options(mut self, options: $crate::RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             /// Adds a header to every call through this handle.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let videos = videos.with_header(\"x-trace-id\", \"checkout-42\")?;"]
+            #[doc = concat!("let video = videos.retrieve(\"video_123\")", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, $crate::Error> {
                 self.options = self.options.header(name, value)?;
                 Ok(self)
             }
 
             /// Adds a query parameter to every call through this handle.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let videos = videos.with_query(\"api-version\", \"preview\");"]
+            #[doc = concat!("let video = videos.retrieve(\"video_123\")", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_query(mut self, key: &str, value: &str) -> Self {
                 self.options = self.options.query(key, value);
                 self
@@ -89,24 +112,53 @@ macro_rules! videos_surface {
             /// Adds a field to the body of every call through this handle that
             /// sends one (`extra_body`, for gateways' own parameters): merged
             /// into a JSON body, a text part of a multipart one.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "// A gateway routing to another model family takes its own parameters."]
+            #[doc = "let videos = videos.with_body_field(\"aspect_ratio\", \"16:9\");"]
+            #[doc = concat!("let video = videos.create(CreateVideo::new(\"A lighthouse at dusk\").model(\"veo-3\"))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_body_field(mut self, key: &str, value: impl Into<$crate::serde_json::Value>) -> Self {
                 self.options = self.options.body_field(key, value);
                 self
             }
 
             /// Sets the timeout of each call (each attempt of it) instead of the configured one.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let video = videos.with_timeout(std::time::Duration::from_secs(10)).retrieve(\"video_123\")", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.options = self.options.timeout(timeout);
                 self
             }
 
             /// Uses `key` as the `Idempotency-Key` of POSTs instead of a fresh random one.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "// Running this again (after a crash, say) gets the same job, not a second paid one."]
+            #[doc = "let videos = videos.with_idempotency_key(\"order-1234-video\");"]
+            #[doc = concat!("let video = videos.create(CreateVideo::new(\"A lighthouse at dusk\"))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
                 self.options.idempotency_key = Some(key.into());
                 self
             }
 
             /// The per-call options of this handle.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let videos = videos.with_idempotency_key(\"order-1234-video\");"]
+            #[doc = "assert_eq!(videos.options().idempotency_key.as_deref(), Some(\"order-1234-video\"));"]
+            #[doc = $post]
+            /// ```
             pub fn options(&self) -> &$crate::RequestOptions {
                 &self.options
             }
@@ -116,11 +168,30 @@ macro_rules! videos_surface {
             }
 
             /// Starts a video-generation job.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = CreateVideo::new(\"A calico cat playing a piano on stage\")"]
+            #[doc = "    .seconds(VideoSeconds::Eight)"]
+            #[doc = "    .size(VideoSize::Landscape1280x720);"]
+            #[doc = concat!("let video = videos.create(params)", $aw, "?;")]
+            #[doc = "println!(\"{} is {}\", video.id, shown(&video.status));"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn create(&self, params: $crate::CreateVideo) -> Result<$crate::types::Video, $crate::Error> {
                 self.run(&params)$(.$await)?
             }
 
             /// Starts a job and waits until it completes or fails.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let video = videos.create_and_poll(CreateVideo::new(\"A calico cat playing a piano\"))", $aw, "?;")]
+            #[doc = "if video.status == Some(VideoStatus::Completed) {"]
+            #[doc = concat!("    videos.download_to(&video.id, None, \"cat.mp4\")", $aw, "?;")]
+            #[doc = "}"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn create_and_poll(
                 &self,
                 params: $crate::CreateVideo,
@@ -129,6 +200,15 @@ macro_rules! videos_surface {
             }
 
             /// [`Videos::create_and_poll`] with polling options and an observer that sees every state.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = CreateVideo::new(\"A calico cat playing a piano\");"]
+            #[doc = "let video = videos"]
+            #[doc = "    .create_and_poll_with(params, PollOptions::default(), |v| eprintln!(\"{}%\", shown(&v.progress)))"]
+            #[doc = concat!("    ", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn create_and_poll_with(
                 &self,
                 params: $crate::CreateVideo,
@@ -139,11 +219,29 @@ macro_rules! videos_surface {
             }
 
             /// Reads a job.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let video = videos.retrieve(\"video_123\")", $aw, "?;")]
+            #[doc = "println!(\"{} {}%\", shown(&video.status), shown(&video.progress));"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn retrieve(&self, video_id: &str) -> Result<$crate::types::Video, $crate::Error> {
                 self.run(&$crate::RetrieveVideo::new(video_id))$(.$await)?
             }
 
             /// Reads one page of jobs.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let mut params = ListVideos::new();"]
+            #[doc = "params.limit = Some(10);"]
+            #[doc = concat!("let page = videos.list(params)", $aw, "?;")]
+            #[doc = "for video in &page.data {"]
+            #[doc = "    println!(\"{} {}\", video.id, shown(&video.status));"]
+            #[doc = "}"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn list(
                 &self,
                 params: $crate::ListVideos,
@@ -152,6 +250,13 @@ macro_rules! videos_surface {
             }
 
             /// Deletes a completed or failed job.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let deleted = videos.delete(\"video_123\")", $aw, "?;")]
+            #[doc = "assert_eq!(deleted.id, \"video_123\");"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn delete(
                 &self,
                 video_id: &str,
@@ -160,11 +265,24 @@ macro_rules! videos_surface {
             }
 
             /// Starts a remix of a completed job.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let remix = videos.remix(\"video_123\", \"The same scene, in the snow\")", $aw, "?;")]
+            #[doc = "println!(\"remixing into {}\", remix.id);"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn remix(&self, video_id: &str, prompt: &str) -> Result<$crate::types::Video, $crate::Error> {
                 self.run(&$crate::RemixVideo::new(video_id, prompt))$(.$await)?
             }
 
             /// Starts a remix and waits for it.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let remix = videos.remix_and_poll(\"video_123\", \"The same scene, in the snow\")", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn remix_and_poll(
                 &self,
                 video_id: &str,
@@ -175,11 +293,26 @@ macro_rules! videos_surface {
             }
 
             /// Starts an edit.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = EditVideo::new(VideoSource::id(\"video_123\"), \"Make the piano red\");"]
+            #[doc = concat!("let edit = videos.edit(params)", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn edit(&self, params: $crate::EditVideo) -> Result<$crate::types::Video, $crate::Error> {
                 self.run(&params)$(.$await)?
             }
 
             /// Starts an edit and waits for it.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "// Upload a video file instead of naming a job."]
+            #[doc = "let source = VideoSource::Upload(FilePart::from_path(\"clip.mp4\")?);"]
+            #[doc = concat!("let edited = videos.edit_and_poll(EditVideo::new(source, \"Make the piano red\"))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn edit_and_poll(
                 &self,
                 params: $crate::EditVideo,
@@ -188,11 +321,25 @@ macro_rules! videos_surface {
             }
 
             /// Starts an extension.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = ExtendVideo::new(VideoSource::id(\"video_123\"), \"The cat takes a bow\", VideoSeconds::Four);"]
+            #[doc = concat!("let longer = videos.extend(params)", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn extend(&self, params: $crate::ExtendVideo) -> Result<$crate::types::Video, $crate::Error> {
                 self.run(&params)$(.$await)?
             }
 
             /// Starts an extension and waits for it.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = ExtendVideo::new(VideoSource::id(\"video_123\"), \"The cat takes a bow\", VideoSeconds::Four);"]
+            #[doc = concat!("let longer = videos.extend_and_poll(params)", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn extend_and_poll(
                 &self,
                 params: $crate::ExtendVideo,
@@ -201,6 +348,13 @@ macro_rules! videos_surface {
             }
 
             /// Starts any job-creating operation (create, remix, edit, extend) and waits for it.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let remix = RemixVideo::new(\"video_123\", \"At night\");"]
+            #[doc = concat!("let video = videos.start_and_poll(&remix, PollOptions::default(), |v| eprintln!(\"{}\", shown(&v.status)))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn start_and_poll<O: $crate::Operation<Output = $crate::types::Video>>(
                 &self,
                 op: &O,
@@ -215,6 +369,14 @@ macro_rules! videos_surface {
             }
 
             /// Registers a character from a video file.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "let params = CreateCharacter::new(\"Captain Whiskers\", FilePart::from_path(\"whiskers.mp4\")?);"]
+            #[doc = concat!("let character = videos.create_character(params)", $aw, "?;")]
+            #[doc = "println!(\"{}\", shown(&character.id));"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn create_character(
                 &self,
                 params: $crate::CreateCharacter,
@@ -223,6 +385,13 @@ macro_rules! videos_surface {
             }
 
             /// Reads a character.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let character = videos.retrieve_character(\"char_123\")", $aw, "?;")]
+            #[doc = "println!(\"{}\", shown(&character.name));"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn retrieve_character(
                 &self,
                 character_id: &str,
@@ -231,11 +400,25 @@ macro_rules! videos_surface {
             }
 
             /// Waits until a job completes or fails.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "// A job started earlier, perhaps by another process."]
+            #[doc = concat!("let video = videos.poll(\"video_123\")", $aw, "?;")]
+            #[doc = "println!(\"{}\", shown(&video.status));"]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn poll(&self, video_id: &str) -> Result<$crate::types::Video, $crate::Error> {
                 self.poll_with(video_id, $crate::PollOptions::default(), |_| {})$(.$await)?
             }
 
             /// [`Videos::poll`] with options and an observer that sees every state.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let video = videos.poll_with(\"video_123\", PollOptions::default(), |v| eprintln!(\"{}%\", shown(&v.progress)))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn poll_with(
                 &self,
                 video_id: &str,
@@ -266,6 +449,14 @@ macro_rules! videos_surface {
 
             /// Starts downloading a completed job's media; the body is streamed by
             /// the returned [`Download`]. `variant` defaults to the MP4.
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let download = videos.download_content(\"video_123\", Some(VideoContentVariant::Thumbnail))", $aw, "?;")]
+            #[doc = "println!(\"{:?} bytes of {:?}\", download.content_length(), download.content_type());"]
+            #[doc = concat!("download.save(\"thumbnail.webp\", |received, total| eprintln!(\"{received}/{total:?}\"))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn download_content(
                 &self,
                 video_id: &str,
@@ -276,6 +467,12 @@ macro_rules! videos_surface {
             }
 
             /// Downloads a completed job's media to `path`, atomically: see [`Download::save`].
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = concat!("let bytes = videos.download_to(\"video_123\", None, \"cat.mp4\")", $aw, "?;")]
+            #[doc = $post]
+            /// ```
             pub $($async)? fn download_to(
                 &self,
                 video_id: &str,

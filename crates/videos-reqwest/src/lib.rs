@@ -37,3 +37,8 @@ pub use download::Download;
 pub use videos::Videos;
 pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
 pub use videos_types as types;
+
+/// The examples of this crate's README, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -10,11 +10,21 @@ use videos_types::Video;
 use crate::client::Client;
 use crate::download::Download;
 
-videos_core::videos_surface!(async, await);
+videos_core::videos_surface!(async, await; ".await", "# async fn run(videos: videos_reqwest::Videos) -> Result<(), Box<dyn std::error::Error>> {\n# use videos_reqwest::core::*;\n# use videos_reqwest::types::*;", "# Ok(()) }");
 
 impl Videos {
     /// Every job, page after page, starting with the page `first` describes.
     /// Pages are fetched as the stream reaches them; after an error it ends.
+    ///
+    /// ```no_run
+    /// # async fn run(videos: videos_reqwest::Videos) -> Result<(), videos_reqwest::Error> {
+    /// use futures_util::TryStreamExt;
+    /// use videos_reqwest::core::ListVideos;
+    ///
+    /// let all: Vec<_> = videos.list_all(ListVideos::new()).try_collect().await?;
+    /// println!("{} jobs", all.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_all(&self, first: ListVideos) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
         let state = (self.clone(), PageWalk::new(first));
         futures_util::stream::unfold(state, |(this, mut walk)| async move {

@@ -43,3 +43,8 @@ mod unknown;
 pub use generated::*;
 pub use time::UnixTime;
 pub use unknown::UnknownValue;
+
+/// The examples of this crate's README, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
