@@ -67,6 +67,8 @@ fn main() {
     for round in 0..3 {
         let job = RenderJob {
             segments: vec![(format!("A calico cat playing a piano on stage {round}"), 4)],
+            title: format!("video_{round:032x}"),
+            subtitle: "A calico cat playing a piano on stage".to_owned(),
             width: 720,
             height: 1280,
             fps: 24,

@@ -39,8 +39,14 @@ impl Renders {
             .get_or_init(|| async {
                 let _permit = slots.acquire().await.map_err(|e| e.to_string())?;
                 let (width, height) = job.video.size.as_ref().and_then(|s| s.dimensions()).unwrap_or((720, 1280));
-                let render_job =
-                    RenderJob { segments: job.segments.clone(), width: width as usize, height: height as usize, fps };
+                let render_job = RenderJob {
+                    segments: job.segments.clone(),
+                    title: job.video.id.clone(),
+                    subtitle: job.video.prompt.clone().unwrap_or_default(),
+                    width: width as usize,
+                    height: height as usize,
+                    fps,
+                };
                 let dir = dir.to_owned();
                 tokio::task::spawn_blocking(move || render::render(&render_job, &dir))
                     .await

@@ -2,6 +2,7 @@
 //! spritesheet, written to the job's directory. CPU-bound and blocking: the
 //! server runs it on the blocking pool, never on the request path.
 
+pub mod caption;
 pub mod frames;
 mod images;
 mod mp4_out;
@@ -15,6 +16,10 @@ pub use mp4_out::{Probe, probe};
 pub struct RenderJob {
     /// Prompts in order, each with the seconds it covers (an extension has two).
     pub segments: Vec<(String, u32)>,
+    /// The first line of text on every frame (the job's id).
+    pub title: String,
+    /// The second line (the job's prompt; cut to the frame's width).
+    pub subtitle: String,
     /// Frame width in pixels (even).
     pub width: usize,
     /// Frame height in pixels (even).
@@ -74,6 +79,8 @@ pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
         for i in 0..seconds * job.fps {
             let t = i as f32 / job.fps as f32;
             frames::draw(scene, width, height, t, &mut frame);
+            let time = caption::timecode(index, job.fps);
+            caption::draw(&mut frame, width, height, &[&job.title, &job.subtitle, &time]);
             encoder.push(&frame)?;
             if index == total_frames / 2 {
                 thumbnail = Some(frames::to_rgb(&frame, width, height, 2));
@@ -109,7 +116,14 @@ mod tests {
     #[test]
     fn renders_a_playable_mp4_of_the_right_size_and_length() {
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob { segments: vec![("a calico cat".into(), 2)], width: 320, height: 240, fps: 8 };
+        let job = RenderJob {
+            title: "video_test".into(),
+            subtitle: "a test".into(),
+            segments: vec![("a calico cat".into(), 2)],
+            width: 320,
+            height: 240,
+            fps: 8,
+        };
         let out = render(&job, dir.path()).unwrap();
         let probe = probe(&std::fs::read(&out.video).unwrap()).unwrap();
         assert_eq!((probe.width, probe.height), (320, 240));
@@ -130,7 +144,14 @@ mod tests {
         // each frame's 41.67 ms was truncated to 41 ms on the way to a
         // millisecond timescale. Players and ffprobe read the movie header.
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob { segments: vec![("eight seconds".into(), 8)], width: 64, height: 64, fps: 24 };
+        let job = RenderJob {
+            title: "video_test".into(),
+            subtitle: "a test".into(),
+            segments: vec![("eight seconds".into(), 8)],
+            width: 64,
+            height: 64,
+            fps: 24,
+        };
         let probe = probe(&std::fs::read(render(&job, dir.path()).unwrap().video).unwrap()).unwrap();
         assert_eq!((probe.movie_duration_ms, probe.duration_ms, probe.frames), (8000, 8000, 192));
     }
@@ -140,7 +161,14 @@ mod tests {
         use openh264::formats::YUVSource;
 
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob { segments: vec![("decode me".into(), 2)], width: 256, height: 144, fps: 6 };
+        let job = RenderJob {
+            title: "video_test".into(),
+            subtitle: "a test".into(),
+            segments: vec![("decode me".into(), 2)],
+            width: 256,
+            height: 144,
+            fps: 6,
+        };
         let bytes = std::fs::read(render(&job, dir.path()).unwrap().video).unwrap();
         let mut reader = mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
         let track = reader.tracks().values().next().unwrap();
@@ -178,7 +206,14 @@ mod tests {
     #[test]
     fn the_same_prompt_gives_the_same_bytes_and_another_prompt_others() {
         let dir = tempfile::tempdir().unwrap();
-        let job = |p: &str| RenderJob { segments: vec![(p.into(), 1)], width: 160, height: 96, fps: 4 };
+        let job = |p: &str| RenderJob {
+            title: "video_test".into(),
+            subtitle: "a test".into(),
+            segments: vec![(p.into(), 1)],
+            width: 160,
+            height: 96,
+            fps: 4,
+        };
         let a = std::fs::read(render(&job("cat"), &dir.path().join("a")).unwrap().video).unwrap();
         let b = std::fs::read(render(&job("cat"), &dir.path().join("b")).unwrap().video).unwrap();
         let c = std::fs::read(render(&job("dog"), &dir.path().join("c")).unwrap().video).unwrap();
