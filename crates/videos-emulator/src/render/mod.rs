@@ -2,6 +2,7 @@
 //! spritesheet, written to the job's directory. CPU-bound and blocking: the
 //! server runs it on the blocking pool, never on the request path.
 
+pub mod audio;
 pub mod caption;
 pub mod frames;
 mod images;
@@ -91,8 +92,10 @@ pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
             index += 1;
         }
     }
+    let tones: Vec<(u64, u32)> = job.segments.iter().map(|(p, s)| (frames::hash(p), *s)).collect();
+    let sound = audio::encode(&audio::pcm(&tones))?;
     let files = Rendered::in_dir(dir);
-    write_atomically(&files.video, &encoder.finish()?)?;
+    write_atomically(&files.video, &encoder.finish(&sound)?)?;
     if let Some((rgb, w, h)) = thumbnail {
         write_atomically(&files.thumbnail, &images::webp(&rgb, w, h)?)?;
     }
@@ -111,6 +114,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::mp4_out::VIDEO_TRACK as VIDEO_TRACK_ID;
     use super::*;
 
     #[test]
@@ -171,7 +175,7 @@ mod tests {
         };
         let bytes = std::fs::read(render(&job, dir.path()).unwrap().video).unwrap();
         let mut reader = mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
-        let track = reader.tracks().values().next().unwrap();
+        let track = reader.tracks().get(&VIDEO_TRACK_ID).unwrap();
         let (sps, pps) =
             (track.sequence_parameter_set().unwrap().to_vec(), track.picture_parameter_set().unwrap().to_vec());
         let count = track.sample_count();

@@ -1,5 +1,6 @@
-//! H.264 encoding (openh264) and MP4 muxing (mp4), plus a probe that reads
-//! back a file's size, duration and frame count.
+//! H.264 encoding (openh264) and MP4 muxing (mp4) of the picture and the
+//! soundtrack, plus a probe that reads back a file's size, durations and
+//! streams.
 
 use std::io::Cursor;
 
@@ -7,6 +8,12 @@ use bytes::Bytes;
 use openh264::OpenH264API;
 use openh264::encoder::{Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, QpRange, RateControlMode};
 use openh264::formats::YUVBuffer;
+
+use super::audio::{self, Soundtrack};
+
+/// Track ids in the file.
+pub(super) const VIDEO_TRACK: u32 = 1;
+const AUDIO_TRACK: u32 = 2;
 
 /// Frames in, an MP4 file out.
 pub(super) struct Mp4Encoder {
@@ -85,8 +92,8 @@ impl Mp4Encoder {
         Ok(())
     }
 
-    /// The finished MP4.
-    pub(super) fn finish(self) -> Result<Vec<u8>, String> {
+    /// The finished MP4, with `sound` as its second track.
+    pub(super) fn finish(self, sound: &Soundtrack) -> Result<Vec<u8>, String> {
         let (Some(sps), Some(pps)) = (self.sps, self.pps) else { return Err("the encoder produced no SPS/PPS".into()) };
         let mp4_err = |e: mp4::Error| format!("mux: {e}");
         // One tick per frame-hundredth keeps every frame duration an integer.
@@ -118,6 +125,23 @@ impl Mp4Encoder {
                 }),
             })
             .map_err(mp4_err)?;
+        writer
+            .add_track(&mp4::TrackConfig {
+                track_type: mp4::TrackType::Audio,
+                timescale: audio::SAMPLE_RATE,
+                language: "und".to_owned(),
+                media_conf: mp4::MediaConfig::AacConfig(mp4::AacConfig {
+                    bitrate: 64_000,
+                    profile: mp4::AudioObjectType::AacLowComplexity,
+                    freq_index: mp4::SampleFreqIndex::Freq48000,
+                    chan_conf: mp4::ChannelConfig::Mono,
+                }),
+            })
+            .map_err(mp4_err)?;
+        // Interleaved a second at a time, so a player streaming the file
+        // finds each second's sound near its picture.
+        let frames = self.samples.len();
+        let mut packets = sound.packets.iter().enumerate().peekable();
         for (i, (bytes, key)) in self.samples.into_iter().enumerate() {
             let sample = mp4::Mp4Sample {
                 start_time: i as u64 * 100,
@@ -126,11 +150,82 @@ impl Mp4Encoder {
                 is_sync: key,
                 bytes: Bytes::from(bytes),
             };
-            writer.write_sample(1, &sample).map_err(mp4_err)?;
+            writer.write_sample(VIDEO_TRACK, &sample).map_err(mp4_err)?;
+            let second_done = (i + 1) % self.fps as usize == 0 || i + 1 == frames;
+            let until =
+                (i as u64 + 1) * u64::from(audio::SAMPLE_RATE) / u64::from(self.fps) + u64::from(audio::PRIMING);
+            while second_done
+                && let Some((j, packet)) =
+                    packets.next_if(|(j, _)| i + 1 == frames || (*j as u64) * u64::from(audio::FRAME) < until)
+            {
+                let sample = mp4::Mp4Sample {
+                    start_time: j as u64 * u64::from(audio::FRAME),
+                    duration: audio::FRAME,
+                    rendering_offset: 0,
+                    is_sync: true,
+                    bytes: Bytes::copy_from_slice(packet),
+                };
+                writer.write_sample(AUDIO_TRACK, &sample).map_err(mp4_err)?;
+            }
         }
         writer.write_end().map_err(mp4_err)?;
-        Ok(writer.into_writer().into_inner())
+        trim_to_picture(writer.into_writer().into_inner(), frames as u64 * 100)
     }
+}
+
+/// Makes the movie last exactly `duration` (in the movie's timescale), the
+/// picture's length: the sound track gets an edit list that skips the
+/// encoder's priming and ends with the picture, and the movie and track
+/// headers say so. The muxer has no edit lists, so its `moov` (the last box)
+/// is read back, changed and written again; the media before it stay put.
+fn trim_to_picture(file: Vec<u8>, duration: u64) -> Result<Vec<u8>, String> {
+    let err = |e: mp4::Error| format!("trim: {e}");
+    let reader = mp4::Mp4Reader::read_header(Cursor::new(&file), file.len() as u64).map_err(err)?;
+    let mut moov = reader.moov;
+    moov.mvhd.duration = duration;
+    for trak in &mut moov.traks {
+        trak.tkhd.duration = duration;
+        if trak.tkhd.track_id != AUDIO_TRACK {
+            continue;
+        }
+        // The crate does not export the edit-list types by name; its defaults build them.
+        let mut edts = trak.edts.take().unwrap_or_default();
+        let mut elst = edts.elst.take().unwrap_or_default();
+        let mut entry = elst.entries.pop().unwrap_or_default();
+        entry.segment_duration = duration;
+        entry.media_time = u64::from(audio::PRIMING);
+        entry.media_rate = 1;
+        entry.media_rate_fraction = 0;
+        elst.entries = vec![entry];
+        edts.elst = Some(elst);
+        trak.edts = Some(edts);
+    }
+    let start = last_box(&file, b"moov").ok_or("trim: the muxer did not end the file with its moov")?;
+    let mut out = file;
+    out.truncate(start);
+    mp4::WriteBox::write_box(&moov, &mut out).map_err(err)?;
+    Ok(out)
+}
+
+/// Where the top-level box `kind` starts, if it is the file's last.
+fn last_box(file: &[u8], kind: &[u8; 4]) -> Option<usize> {
+    let mut at = 0usize;
+    while at + 8 <= file.len() {
+        let size = u32::from_be_bytes(file[at..at + 4].try_into().ok()?) as usize;
+        let size = match size {
+            1 => usize::try_from(u64::from_be_bytes(file.get(at + 8..at + 16)?.try_into().ok()?)).ok()?,
+            0 => file.len() - at,
+            n => n,
+        };
+        if size < 8 {
+            return None;
+        }
+        if &file[at + 4..at + 8] == kind && at + size == file.len() {
+            return Some(at);
+        }
+        at = at.checked_add(size)?;
+    }
+    None
 }
 
 /// What a video file says about itself.
@@ -146,6 +241,8 @@ pub struct Probe {
     pub movie_duration_ms: u64,
     /// Number of frames.
     pub frames: u32,
+    /// Whether the file has a sound track (AAC).
+    pub audio: bool,
 }
 
 /// Reads the first video track of an MP4 file.
@@ -163,5 +260,6 @@ pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
         duration_ms: track.duration().as_millis() as u64,
         movie_duration_ms: reader.duration().as_millis() as u64,
         frames: track.sample_count(),
+        audio: reader.tracks().values().any(|t| matches!(t.track_type(), Ok(mp4::TrackType::Audio))),
     })
 }
