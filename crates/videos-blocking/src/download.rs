@@ -72,14 +72,16 @@ impl Download {
     }
 
     /// Writes the body to `path` through a temporary file beside it: the
-    /// target is replaced only once the body is whole and synced, so an
-    /// interrupted download never leaves a partial file there.
+    /// target is replaced only once the body is whole (and synced to the
+    /// disk, unless [`videos_core::Config::download_durability`] says
+    /// otherwise), so an interrupted download never leaves a partial file there.
     pub fn save(self, path: impl AsRef<Path>, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
         let path = path.as_ref();
         let (partial, mut file) = PartialFile::create(path, fastrand::u64(..))?;
         let temp = partial.temp_path().to_path_buf();
+        let durability = self.media.durability();
         let written = self.copy(&mut file, &temp, progress)?;
-        partial.commit(file)?;
+        partial.commit(file, durability)?;
         Ok(written)
     }
 }

@@ -70,7 +70,7 @@ pub use ops::{
     ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,
 };
 pub use paginate::{PageWalk, Pager, WalkStep};
-pub use partial_file::PartialFile;
+pub use partial_file::{Durability, PartialFile};
 pub use poll::{PollAction, PollOptions, Poller};
 pub use request::multipart::{FilePart, Multipart, Segment};
 pub use request::{Body, RequestOptions};

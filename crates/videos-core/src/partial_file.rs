@@ -11,6 +11,24 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, FileError, InvalidInput};
 
+/// What a saved download is made to survive before it takes its target's
+/// name. Either way the target never holds a partial file while the machine
+/// stays up; the choice is about a crash or power loss right after.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Durability {
+    /// The file is flushed to the disk (fsync) before the rename, and the
+    /// directory after it: once the call returns, a power loss leaves the
+    /// complete new file. The default; it costs a disk flush per download.
+    #[default]
+    Synced,
+    /// The rename follows the last write without waiting for the disk,
+    /// which keeps the bytes in the OS's cache: faster, but on some file
+    /// systems a power loss soon after can leave an empty or partial file
+    /// at the target. For files that are easy to fetch again.
+    Unsynced,
+}
+
 /// A temporary file that becomes `target` on [`PartialFile::commit`] and is
 /// removed if dropped before that (an error, a panic, a cancelled task).
 #[derive(Debug)]
@@ -50,16 +68,20 @@ impl PartialFile {
         &self.temp
     }
 
-    /// Syncs `file` (the one [`PartialFile::create`] returned) and renames it
-    /// over the target. Until this returns, an existing target is untouched.
-    pub fn commit(mut self, file: File) -> Result<(), Error> {
-        file.sync_all().map_err(|e| FileError::new(&self.temp, "sync download", e))?;
+    /// Renames `file` (the one [`PartialFile::create`] returned) over the
+    /// target, syncing it first and the directory after when `durability`
+    /// says so. Until this returns, an existing target is untouched.
+    pub fn commit(mut self, file: File, durability: Durability) -> Result<(), Error> {
+        if durability == Durability::Synced {
+            file.sync_all().map_err(|e| FileError::new(&self.temp, "sync download", e))?;
+        }
         drop(file);
         std::fs::rename(&self.temp, &self.target)
             .map_err(|e| FileError::new(&self.target, "move download into place at", e))?;
         self.committed = true;
         // Make the rename itself durable where the platform allows; failing that is not worth an error.
-        if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty())
+        if durability == Durability::Synced
+            && let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty())
             && let Ok(dir) = File::open(dir)
         {
             let _ = dir.sync_all();
@@ -104,16 +126,18 @@ mod tests {
 
     #[test]
     fn commit_replaces_the_target_only_when_whole() {
-        let dir = dir("commit");
-        let target = dir.join("out.mp4");
-        std::fs::write(&target, b"old").unwrap();
-        let (partial, mut file) = PartialFile::create(&target, 1).unwrap();
-        file.write_all(b"new content").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"old", "untouched until commit");
-        partial.commit(file).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"new content");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
-        std::fs::remove_dir_all(&dir).unwrap();
+        for (tag, durability) in [("commit-synced", Durability::Synced), ("commit-unsynced", Durability::Unsynced)] {
+            let dir = dir(tag);
+            let target = dir.join("out.mp4");
+            std::fs::write(&target, b"old").unwrap();
+            let (partial, mut file) = PartialFile::create(&target, 1).unwrap();
+            file.write_all(b"new content").unwrap();
+            assert_eq!(std::fs::read(&target).unwrap(), b"old", "untouched until commit");
+            partial.commit(file, durability).unwrap();
+            assert_eq!(std::fs::read(&target).unwrap(), b"new content", "{durability:?}");
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 
     #[test]
@@ -141,7 +165,7 @@ mod tests {
         let (partial, file) = PartialFile::create(&target, 4).unwrap();
         assert!(!stale.exists(), "the leftover for this target is gone");
         assert!(other.exists(), "another target's temporary file is left alone");
-        partial.commit(file).unwrap();
+        partial.commit(file, Durability::Synced).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -275,11 +275,22 @@ fn a_download_ends_at_its_accepted_head() {
         (Some("video/mp4"), Some(10), Some("req_d"))
     );
     assert_eq!(media.read_timeout(), Duration::from_secs(3));
+    assert_eq!(media.durability(), videos_core::Durability::Synced, "synced unless the config says otherwise");
     media.handle_chunk(&[0; 4]).unwrap();
     assert!(media.handle_end().is_err(), "cut short");
     media.handle_chunk(&[0; 6]).unwrap();
     assert_eq!(media.handle_end().unwrap(), 10);
     assert!(media.handle_chunk(&[0]).is_err(), "past the announced length");
+}
+
+#[test]
+fn a_download_carries_the_configured_durability_to_the_file_it_saves() {
+    let clock = Clock::new();
+    let config = cfg().with_download_durability(videos_core::Durability::Unsynced);
+    let mut ex = Exchange::download(&DownloadContent::new("v"), &config, &RequestOptions::default(), 1).unwrap();
+    expect_send(&mut ex, &clock);
+    ex.handle_head(StatusCode::OK, headers(&[("content-type", "video/mp4")]), &clock.now());
+    assert_eq!(expect_done(&mut ex, &clock).unwrap().value.durability(), videos_core::Durability::Unsynced);
 }
 
 #[test]

@@ -70,16 +70,18 @@ impl Download {
     }
 
     /// Writes the body to `path` through a temporary file beside it: the
-    /// target is replaced only once the body is whole and synced, so an
-    /// interrupted download never leaves a partial file there.
+    /// target is replaced only once the body is whole (and synced to the
+    /// disk, unless [`videos_core::Config::download_durability`] says
+    /// otherwise), so an interrupted download never leaves a partial file there.
     pub async fn save(self, path: impl AsRef<Path>, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
         let path = path.as_ref();
         let (partial, file) = PartialFile::create(path, fastrand::u64(..))?;
         let temp = partial.temp_path().to_path_buf();
+        let durability = self.media.durability();
         let mut file = tokio::fs::File::from_std(file);
         let written = self.copy(&mut file, &temp, progress).await?;
         let file = file.into_std().await;
-        tokio::task::spawn_blocking(move || partial.commit(file))
+        tokio::task::spawn_blocking(move || partial.commit(file, durability))
             .await
             .map_err(|e| FileError::new(path, "finish download at", std::io::Error::other(e)))??;
         Ok(written)

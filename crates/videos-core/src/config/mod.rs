@@ -6,6 +6,7 @@
 pub mod auth;
 mod env;
 
+use crate::partial_file::Durability;
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, USER_AGENT};
@@ -71,6 +72,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long a response may go silent between two reads of its body.
     pub read_timeout: Duration,
+    /// Whether a download saved to a file is synced to the disk before it
+    /// takes the target's name ([`Durability::Synced`], the default).
+    pub download_durability: Durability,
     /// What every request needs, computed once per change rather than per request.
     prepared: Prepared,
 }
@@ -140,6 +144,7 @@ impl Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            download_durability: Durability::Synced,
             prepared: Prepared {
                 scheme: Scheme::HTTPS,
                 authority: Authority::from_static("api.openai.com"),
@@ -357,6 +362,12 @@ impl Config {
     /// Replaces the idle timeout between reads of a response body.
     pub fn with_read_timeout(mut self, read: Duration) -> Self {
         self.read_timeout = read;
+        self
+    }
+
+    /// Sets how saved downloads are finished: see [`Durability`].
+    pub fn with_download_durability(mut self, durability: Durability) -> Self {
+        self.download_durability = durability;
         self
     }
 

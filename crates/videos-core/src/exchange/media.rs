@@ -3,6 +3,7 @@
 //! which decides whether the body was whole: by its `Content-Length`, or,
 //! without one, by the media's own structure (see `wholeness`).
 
+use crate::partial_file::Durability;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
@@ -21,15 +22,28 @@ pub struct MediaBody {
     read_timeout: Duration,
     /// Without a `Content-Length`, the structure decides.
     wholeness: Option<Wholeness>,
+    durability: Durability,
 }
 
 impl MediaBody {
     /// The accepted head of a successful download.
-    pub(crate) fn accept(status: StatusCode, headers: HeaderMap, read_timeout: Duration) -> ApiResponse<Self> {
+    pub(crate) fn accept(
+        status: StatusCode,
+        headers: HeaderMap,
+        read_timeout: Duration,
+        durability: Durability,
+    ) -> ApiResponse<Self> {
         let head = ContentHead::read(status, &headers);
         let request_id = head.request_id.clone();
         let wholeness = head.content_length.is_none().then(Wholeness::new);
-        ApiResponse { value: Self { head, received: 0, read_timeout, wholeness }, status, request_id, headers }
+        let value = Self { head, received: 0, read_timeout, wholeness, durability };
+        ApiResponse { value, status, request_id, headers }
+    }
+
+    /// How a file this body is saved to must be finished
+    /// ([`crate::Config::download_durability`]).
+    pub fn durability(&self) -> Durability {
+        self.durability
     }
 
     /// What the head said about the body.

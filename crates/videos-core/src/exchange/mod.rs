@@ -63,6 +63,7 @@ use crate::config::{Config, TokenProvider, TokenResult};
 use crate::error::{CredentialError, Error, TransportError, TransportFailure};
 use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
+use crate::partial_file::Durability;
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
 use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large};
@@ -142,8 +143,8 @@ enum Expect<T> {
     /// A JSON body, decoded by this function.
     Json(fn(Response<Bytes>) -> Result<ApiResponse<T>, Error>),
     /// A media body of one of these types, left unread; the head is made
-    /// into `T` by this function.
-    Media(fn(StatusCode, HeaderMap, Duration) -> ApiResponse<T>, &'static [&'static str]),
+    /// into `T` by this function, told how a saved file must be finished.
+    Media(fn(StatusCode, HeaderMap, Duration, Durability) -> ApiResponse<T>, &'static [&'static str], Durability),
 }
 
 /// A body being collected, without copying when it arrives in one piece.
@@ -270,7 +271,12 @@ impl Exchange<MediaBody> {
         random: u128,
     ) -> Result<Self, Error> {
         let request = op.request(config, &options.with_random(random))?;
-        Ok(Self::start(request, config, options, Expect::Media(MediaBody::accept, op.media_types())))
+        Ok(Self::start(
+            request,
+            config,
+            options,
+            Expect::Media(MediaBody::accept, op.media_types(), config.download_durability),
+        ))
     }
 }
 
@@ -388,9 +394,9 @@ impl<T> Exchange<T> {
             Ok(None) => {}
         }
         match &self.expect {
-            Expect::Media(accept, media_types) if status.is_success() => {
+            Expect::Media(accept, media_types, durability) if status.is_success() => {
                 let result = check_media_type(media_types, status, &headers)
-                    .map(|()| accept(status, headers, self.read_timeout));
+                    .map(|()| accept(status, headers, self.read_timeout, *durability));
                 self.finish(result);
             }
             _ => self.state = State::Reading { status, headers, body: Collected::Empty },
