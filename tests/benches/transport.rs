@@ -1,8 +1,11 @@
 //! Transport benchmarks against a local server on 127.0.0.1.
 //!
 //! Run: `cargo bench -p videos-tests --bench transport` (add `-- quick` for
-//! shorter rounds). Each throughput figure is the median of three rounds,
-//! SDK and bare baseline alternating, so both see the same machine state.
+//! shorter rounds). Each comparison runs the SDK and a bare baseline in
+//! back-to-back pairs, alternating which goes first, and quotes the median
+//! of the pairs' ratios. Two baselines answer two questions: a bare client
+//! with its defaults (what a user would write instead) and one with the
+//! SDK's settings (what the SDK's own code costs).
 //! Memory is the peak RSS (VmHWM) of a child process that does only the
 //! client's work, while the server runs in this process.
 
@@ -85,19 +88,11 @@ where
     done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn async_retrieve(url: &str) {
-    let sdk = videos_reqwest::Client::new(config(url)).expect("client").videos();
-    // The same client settings the SDK uses: timeouts, no redirects, no Nagle.
-    let bare = reqwest::Client::builder()
-        .connect_timeout(videos_core::config::DEFAULT_CONNECT_TIMEOUT)
-        .timeout(videos_core::config::DEFAULT_REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .tcp_nodelay(true)
-        .build()
-        .expect("bare client");
-    let target = format!("{url}/v1/videos/video_bench");
+/// One paired comparison of async retrieves: the SDK against `bare` (a
+/// reqwest client plus the same GET and a serde parse into `Video`).
+fn async_pairs(sdk: &videos_reqwest::Videos, bare: &reqwest::Client, target: &str) -> (f64, f64, f64) {
     let runtime = tokio::runtime::Handle::current();
-    let (o, b, ratio) = tokio::task::block_in_place(|| {
+    tokio::task::block_in_place(|| {
         paired(|sdk_side| {
             if sdk_side {
                 let s = sdk.clone();
@@ -108,7 +103,7 @@ async fn async_retrieve(url: &str) {
                     }
                 }))
             } else {
-                let (b, t) = (bare.clone(), target.clone());
+                let (b, t) = (bare.clone(), target.to_owned());
                 runtime.block_on(throughput(move || {
                     let (b, t) = (b.clone(), t.clone());
                     async move {
@@ -117,16 +112,38 @@ async fn async_retrieve(url: &str) {
                 }))
             }
         })
-    });
+    })
+}
+
+async fn async_retrieve(url: &str) {
+    let sdk = videos_reqwest::Client::new(config(url)).expect("client").videos();
+    let target = format!("{url}/v1/videos/video_bench");
+    // What a user would write instead: a client with reqwest's defaults.
+    let defaults = reqwest::Client::new();
+    let (o, b, ratio) = async_pairs(&sdk, &defaults, &target);
     println!(
-        "retrieve, async, concurrency {CONCURRENCY}: videos-reqwest {o:.0} req/s, bare reqwest {b:.0} req/s, ratio {ratio:.3} (median of paired rounds)"
+        "retrieve, async, concurrency {CONCURRENCY}: videos-reqwest {o:.0} req/s, bare reqwest with its defaults {b:.0} req/s, ratio {ratio:.3} (median of paired rounds)"
+    );
+    // The SDK's own settings on a bare client: what the SDK's code costs, apart from its choices.
+    let same = reqwest::Client::builder()
+        .connect_timeout(videos_core::config::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(videos_core::config::DEFAULT_REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true)
+        .build()
+        .expect("bare client");
+    let (o, b, ratio) = async_pairs(&sdk, &same, &target);
+    println!(
+        "retrieve, async, concurrency {CONCURRENCY}: videos-reqwest {o:.0} req/s, bare reqwest with the SDK's settings {b:.0} req/s, ratio {ratio:.3} (median of paired rounds)"
     );
 }
 
 fn blocking_retrieve(url: &str) {
     let sdk = videos_blocking::Client::new(config(url)).expect("client").videos();
-    // The same agent settings the SDK uses (timeouts cost ureq a few syscalls per request).
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    // What a user would write instead: one reused agent with ureq's defaults.
+    let defaults = ureq::Agent::new_with_defaults();
+    // The SDK's timeouts on a bare agent, set the simple way (one global limit).
+    let same: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(videos_core::config::DEFAULT_CONNECT_TIMEOUT))
         .timeout_global(Some(videos_core::config::DEFAULT_REQUEST_TIMEOUT))
@@ -143,45 +160,113 @@ fn blocking_retrieve(url: &str) {
         }
         n as f64 / started.elapsed().as_secs_f64()
     };
-    let (o, b, ratio) = paired(|sdk_side| {
-        if sdk_side {
-            rate(&|| {
-                std::hint::black_box(sdk.retrieve("video_bench").expect("retrieve"));
-            })
-        } else {
-            rate(&|| {
-                let mut resp = agent
-                    .get(&target)
-                    .header("authorization", "Bearer sk-bench")
-                    .header("user-agent", "videos-rs/0.1.0")
-                    .header("accept", "application/json")
-                    .call()
-                    .expect("call");
-                let body = resp.body_mut().read_to_vec().expect("body");
-                std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
-            })
-        }
-    });
-    println!(
-        "retrieve, blocking, sequential: videos-blocking {o:.0} req/s, bare ureq {b:.0} req/s, ratio {ratio:.3} (median of paired rounds)"
-    );
+    for (name, agent) in [("with its defaults", &defaults), ("with a global timeout", &same)] {
+        let (o, b, ratio) = paired(|sdk_side| {
+            if sdk_side {
+                rate(&|| {
+                    std::hint::black_box(sdk.retrieve("video_bench").expect("retrieve"));
+                })
+            } else {
+                rate(&|| {
+                    let mut resp = agent
+                        .get(&target)
+                        .header("authorization", "Bearer sk-bench")
+                        .header("user-agent", "videos-rs/0.1.0")
+                        .header("accept", "application/json")
+                        .call()
+                        .expect("call");
+                    let body = resp.body_mut().read_to_vec().expect("body");
+                    std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
+                })
+            }
+        });
+        println!(
+            "retrieve, blocking, sequential: videos-blocking {o:.0} req/s, bare ureq {name} {b:.0} req/s, ratio {ratio:.3} (median of paired rounds)"
+        );
+    }
 }
 
-/// Child process: download `len` bytes to `path` with the async client, print bytes, seconds and peak RSS.
-async fn child_download(url: &str, len: u64, path: &Path) {
-    let videos = videos_reqwest::Client::new(config(url)).expect("client").videos();
+/// Child process: download `len` bytes to `path` the `how` way, print bytes, seconds and peak RSS.
+async fn child_download(how: &str, url: &str, len: u64, path: &Path) {
+    use tokio::io::AsyncWriteExt;
     let started = Instant::now();
-    let written = videos.download_to(&format!("bytes-{len}"), None, path).await.expect("download");
+    let written = match how {
+        "sdk" | "sdk-unsynced" => {
+            let durability =
+                if how == "sdk" { videos_core::Durability::Synced } else { videos_core::Durability::Unsynced };
+            let videos =
+                videos_reqwest::Client::new(config(url).with_download_durability(durability)).expect("client").videos();
+            videos.download_to(&format!("bytes-{len}"), None, path).await.expect("download")
+        }
+        // What a user would write instead: reqwest's defaults, each chunk written as it comes.
+        "bare" | "bare-fsync" => {
+            let mut response = reqwest::Client::new()
+                .get(format!("{url}/v1/videos/bytes-{len}/content"))
+                .bearer_auth("sk-bench")
+                .send()
+                .await
+                .expect("send");
+            let mut file = tokio::fs::File::create(path).await.expect("create");
+            let mut written = 0u64;
+            while let Some(chunk) = response.chunk().await.expect("chunk") {
+                file.write_all(&chunk).await.expect("write");
+                written += chunk.len() as u64;
+            }
+            file.flush().await.expect("flush");
+            if how == "bare-fsync" {
+                file.sync_all().await.expect("fsync");
+            }
+            written
+        }
+        other => panic!("unknown download side {other}"),
+    };
     let secs = started.elapsed().as_secs_f64();
     println!("{written} {secs} {}", status_kib("VmHWM"));
+}
+
+/// One download in a child process: (MiB/s, peak RSS in MiB).
+fn download_once(exe: &Path, how: &str, url: &str, len: u64, path: &Path) -> (f64, f64) {
+    let out = Command::new(exe).args(["child-download", how, url, &len.to_string()]).arg(path).output().expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    assert_eq!(fields.len(), 3, "child said: {text} {}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_file(path);
+    (fields[0] / fields[1] / (1 << 20) as f64, fields[2] / 1024.0)
+}
+
+/// The SDK's download against bare reqwest streaming into a file, with and
+/// without the sync to disk on both sides, paired and alternating.
+fn downloads(url: &str, dir: &Path) {
+    let exe = std::env::current_exe().expect("exe");
+    let len: u64 = if quick() { 256 << 20 } else { 1 << 30 };
+    let path = dir.join("download.mp4");
+    let mut peak: f64 = 0.0;
+    for (ours, base, label) in
+        [("sdk", "bare-fsync", "synced (fsync) on both sides"), ("sdk-unsynced", "bare", "no sync on either side")]
+    {
+        let (o, b, ratio) = paired(|sdk_side| {
+            let (rate, rss) = download_once(&exe, if sdk_side { ours } else { base }, url, len, &path);
+            if sdk_side {
+                peak = peak.max(rss);
+            }
+            rate
+        });
+        println!(
+            "download {} MiB to a file, {label}: videos-reqwest {o:.0} MiB/s, bare reqwest {b:.0} MiB/s, ratio {ratio:.3} (median of paired rounds; time ratio {:.3})",
+            len >> 20,
+            1.0 / ratio
+        );
+    }
+    println!("download: the SDK's peak RSS {peak:.1} MiB");
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     if let Some(i) = args.iter().position(|a| a == "child-download") {
-        let (url, len, path) = (&args[i + 1], args[i + 2].parse().expect("len"), Path::new(&args[i + 3]));
-        runtime.block_on(child_download(url, len, path));
+        let (how, url, len, path) =
+            (&args[i + 1], &args[i + 2], args[i + 3].parse().expect("len"), Path::new(&args[i + 4]));
+        runtime.block_on(child_download(how, url, len, path));
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "child-upload") {
@@ -215,37 +300,7 @@ fn main() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let exe = std::env::current_exe().expect("exe");
-    let gib: u64 = 1 << 30;
-    let mut sdk_rates = Vec::new();
-    let mut curl_rates = Vec::new();
-    let mut rss = Vec::new();
-    for _ in 0..3 {
-        let out = Command::new(&exe)
-            .args(["child-download", &server.url, &gib.to_string()])
-            .arg(dir.path().join("sdk.mp4"))
-            .output()
-            .expect("child");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let fields: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
-        assert_eq!(fields.len(), 3, "child said: {text} {}", String::from_utf8_lossy(&out.stderr));
-        sdk_rates.push(fields[0] / fields[1] / (1 << 20) as f64);
-        rss.push(fields[2] / 1024.0);
-        let started = Instant::now();
-        let status = Command::new("curl")
-            .args(["-s", "-o"])
-            .arg(dir.path().join("curl.mp4"))
-            .arg(format!("{}/v1/videos/bytes-{gib}/content", server.url))
-            .status()
-            .expect("curl");
-        assert!(status.success());
-        curl_rates.push(gib as f64 / started.elapsed().as_secs_f64() / (1 << 20) as f64);
-    }
-    let (s, c) = (median(sdk_rates), median(curl_rates));
-    println!(
-        "download 1 GiB to a file: videos-reqwest {s:.0} MiB/s (peak RSS {:.1} MiB), curl -o {c:.0} MiB/s, ratio {:.3}",
-        median(rss),
-        s / c
-    );
+    downloads(&server.url, dir.path());
 
     let upload = dir.path().join("upload.bin");
     let file = std::fs::File::create(&upload).expect("create");

@@ -1,33 +1,47 @@
-//! 3,000 sequential retrieves against the local bench server, through the
-//! SDK (`sdk`) or bare reqwest doing the same GET and parse (`bare`), on one
-//! thread. Made for counting instructions, which is repeatable where time is not:
+//! 3,000 sequential retrieves against the local bench server, through one
+//! client, for counting instructions, which is repeatable where time is not:
 //!
 //! ```sh
 //! cargo build --release -p videos-tests --example retrieve_loop
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/retrieve_loop sdk
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/retrieve_loop bare
+//! for side in sdk bare-defaults bare-same blocking-sdk blocking-bare-defaults; do
+//!   valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/retrieve_loop $side
+//! done
 //! ```
 //!
-//! Both totals include the server and start-up; their difference divided by
-//! 3,000 is the SDK's cost per call.
+//! - `sdk`: videos-reqwest; `bare-defaults`: `reqwest::Client::new()` doing
+//!   the same GET and serde parse (what a user would write instead);
+//!   `bare-same`: bare reqwest with the SDK's 600 s request timeout.
+//! - `blocking-sdk`: videos-blocking; `blocking-bare-defaults`:
+//!   `ureq::Agent::new_with_defaults()` with the same GET and parse.
+//!
+//! Every total includes the server and start-up; the difference of two
+//! totals divided by 3,000 is one side's extra cost per call.
 
 use std::time::Duration;
 
 use videos_tests::bench_server::{BenchServer, bare_retrieve};
+use videos_types::Video;
 
 const CALLS: usize = 3_000;
 
+const SIDES: &[&str] = &["sdk", "bare-defaults", "bare-same", "blocking-sdk", "blocking-bare-defaults"];
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
-    assert!(which == "sdk" || which == "bare", "usage: retrieve_loop sdk|bare");
+    assert!(SIDES.contains(&which.as_str()), "usage: retrieve_loop {}", SIDES.join("|"));
+    if which.starts_with("blocking") {
+        return blocking(&which);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let server = BenchServer::start().await;
         let config =
             videos_core::Config::new("sk-bench").with_base_url(&format!("{}/v1", server.url)).expect("base url");
         let sdk = videos_reqwest::Client::new(config).expect("client").videos();
-        // The same settings the SDK uses (a timeout costs a timer per request in either client).
-        let bare = reqwest::Client::builder().timeout(Duration::from_secs(600)).build().expect("bare client");
+        let bare = match which.as_str() {
+            "bare-same" => reqwest::Client::builder().timeout(Duration::from_secs(600)).build().expect("bare client"),
+            _ => reqwest::Client::new(),
+        };
         let url = format!("{}/v1/videos/video_bench", server.url);
         for _ in 0..CALLS {
             if which == "sdk" {
@@ -37,4 +51,29 @@ fn main() {
             }
         }
     });
+}
+
+/// The blocking sides: the server on a runtime thread, the client on this one.
+fn blocking(which: &str) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+    let server = runtime.block_on(BenchServer::start());
+    let config = videos_core::Config::new("sk-bench").with_base_url(&format!("{}/v1", server.url)).expect("base url");
+    let sdk = videos_blocking::Client::new(config).expect("client").videos();
+    let agent = ureq::Agent::new_with_defaults();
+    let url = format!("{}/v1/videos/video_bench", server.url);
+    for _ in 0..CALLS {
+        if which == "blocking-sdk" {
+            std::hint::black_box(sdk.retrieve("video_bench").expect("retrieve"));
+        } else {
+            let mut response = agent
+                .get(&url)
+                .header("authorization", "Bearer sk-bench")
+                .header("user-agent", "videos-rs/0.1.0")
+                .header("accept", "application/json")
+                .call()
+                .expect("call");
+            let body = response.body_mut().read_to_vec().expect("body");
+            std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
+        }
+    }
 }

@@ -83,6 +83,13 @@ fn run(
     agent.run(outgoing).map_err(transport)
 }
 
+thread_local! {
+    /// Where bodies are read before they are copied into chunks: zeroed once
+    /// per thread rather than once per call (a fresh zeroed buffer cost more
+    /// than the rest of a small call).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 16 * 1024]);
+}
+
 /// Runs `exchange` to its end. For a download, `body` is left holding the
 /// reader of the body still to be read.
 pub(crate) fn drive<T>(
@@ -91,7 +98,6 @@ pub(crate) fn drive<T>(
     exchange: &mut Exchange<T>,
     body: &mut Option<BodyReader>,
 ) -> Result<ApiResponse<T>, Error> {
-    let mut buf = Vec::new();
     let start = start();
     let mut now = start;
     loop {
@@ -111,19 +117,18 @@ pub(crate) fn drive<T>(
                 }
             }
             Action::Read { max, .. } => {
-                if buf.is_empty() {
-                    buf = vec![0; 16 * 1024];
-                }
-                let want = max.min(buf.len());
-                let read = match body.as_mut() {
-                    Some(reader) => reader.read(&mut buf[..want]).map_err(io_transport),
-                    None => Err(TransportError::new(TransportFailure::Other, "no response to read")),
-                };
+                let read = SCRATCH.with_borrow_mut(|buf| {
+                    let want = max.min(buf.len());
+                    match body.as_mut() {
+                        Some(reader) => reader.read(&mut buf[..want]).map(|n| Bytes::copy_from_slice(&buf[..n])),
+                        None => Err(std::io::Error::other("no response to read")),
+                    }
+                });
                 now = start.later(Instant::now());
                 match read {
-                    Ok(0) => exchange.handle_end(&now),
-                    Ok(n) => exchange.handle_chunk(Bytes::copy_from_slice(&buf[..n]), &now),
-                    Err(e) => exchange.handle_error(e, &now),
+                    Ok(chunk) if chunk.is_empty() => exchange.handle_end(&now),
+                    Ok(chunk) => exchange.handle_chunk(chunk, &now),
+                    Err(e) => exchange.handle_error(io_transport(e), &now),
                 }
             }
             Action::Wait(wait) => {

@@ -47,10 +47,20 @@ pub struct ApiResponse<T> {
 /// The request id: the first of [`REQUEST_ID_HEADERS`] present with a
 /// printable value, cut to 256 bytes (it is quoted in every error message).
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| {
-        let text = headers.get(*name)?.to_str().ok()?.trim();
-        (!text.is_empty()).then(|| text[..text.len().min(256)].to_owned())
-    })
+    // One pass over the answer's few headers: a lookup per candidate name
+    // hashed and parsed each name, which cost more than the rest of reading a
+    // small answer's head.
+    let mut best: Option<(usize, &str)> = None;
+    for (name, value) in headers {
+        let Some(rank) = REQUEST_ID_HEADERS.iter().position(|candidate| *candidate == name.as_str()) else { continue };
+        if best.is_some_and(|(ranked, _)| ranked <= rank) {
+            continue;
+        }
+        if let Some(text) = value.to_str().ok().map(str::trim).filter(|t| !t.is_empty()) {
+            best = Some((rank, text));
+        }
+    }
+    best.map(|(_, text)| text[..text.len().min(256)].to_owned())
 }
 
 /// The `openai-poll-after-ms` header as a duration.

@@ -153,3 +153,28 @@ fn download_heads() {
     );
     assert_eq!(err.api_kind(), Some(ApiErrorKind::NotFound));
 }
+
+#[test]
+fn the_request_id_comes_from_the_first_header_in_order_of_preference() {
+    let headers = |pairs: &[(&'static str, &'static str)]| {
+        let mut map = http::HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, http::HeaderValue::from_static(value));
+        }
+        map
+    };
+    // Whatever order they arrive in, OpenAI's wins, then Azure APIM's, Azure's, LiteLLM's.
+    let all = headers(&[
+        ("x-litellm-call-id", "call-1"),
+        ("x-ms-request-id", "ms-1"),
+        ("apim-request-id", "apim-1"),
+        ("x-request-id", "req_1"),
+    ]);
+    assert_eq!(videos_core::response::request_id(&all).as_deref(), Some("req_1"));
+    let azure = headers(&[("x-litellm-call-id", "call-1"), ("x-ms-request-id", "ms-1"), ("apim-request-id", "apim-1")]);
+    assert_eq!(videos_core::response::request_id(&azure).as_deref(), Some("apim-1"));
+    // A blank value is no id: the next header is taken.
+    let blank = headers(&[("x-request-id", "  "), ("x-litellm-call-id", "call-2")]);
+    assert_eq!(videos_core::response::request_id(&blank).as_deref(), Some("call-2"));
+    assert_eq!(videos_core::response::request_id(&headers(&[("x-other", "1")])), None);
+}

@@ -7,7 +7,7 @@ use videos_core::{ApiResponse, Config, DownloadContent, Error, Exchange, Operati
 use videos_core::{TransportError, TransportFailure};
 
 use crate::download::Download;
-use crate::send::drive;
+use crate::send::{Origin, drive};
 
 /// An async client for the Videos API. Cheap to clone: clones share one
 /// configuration and one connection pool.
@@ -28,6 +28,7 @@ pub struct Client {
 pub(crate) struct Inner {
     http: reqwest::Client,
     pub(crate) config: Config,
+    origin: Option<Origin>,
 }
 
 impl Client {
@@ -40,7 +41,7 @@ impl Client {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| TransportError::new(TransportFailure::Other, e))?;
-        Ok(Self { inner: Arc::new(Inner { http, config }) })
+        Ok(Self { inner: Arc::new(Inner { http, origin: Origin::of(&config), config }) })
     }
 
     /// A client with `config` that sends through the caller's own
@@ -59,7 +60,7 @@ impl Client {
     /// let client = videos_reqwest::Client::with_http_client(videos_core::Config::new("sk-test"), http).unwrap();
     /// ```
     pub fn with_http_client(config: Config, http: reqwest::Client) -> Result<Self, Error> {
-        Ok(Self { inner: Arc::new(Inner { http, config }) })
+        Ok(Self { inner: Arc::new(Inner { http, origin: Origin::of(&config), config }) })
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
@@ -70,14 +71,14 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
         let mut exchange = Exchange::new(op, &self.inner.config, options, fastrand::u128(..))?;
-        drive(&self.inner.http, &mut exchange, &mut None).await
+        drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut None).await
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub async fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
         let mut exchange = Exchange::download(op, &self.inner.config, options, fastrand::u128(..))?;
         let mut response = None;
-        let head = drive(&self.inner.http, &mut exchange, &mut response).await?;
+        let head = drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut response).await?;
         Ok(Download::new(head.value, response))
     }
 }

@@ -37,9 +37,44 @@ pub(crate) fn transport(error: reqwest::Error) -> TransportError {
     TransportError::new(classify(&error), error)
 }
 
-fn outgoing(request: &Request<Body>) -> Result<reqwest::Request, TransportError> {
-    let url =
-        reqwest::Url::parse(&request.uri().to_string()).map_err(|e| TransportError::new(TransportFailure::Other, e))?;
+/// The base URL's origin, parsed once. Almost every request goes there, and
+/// parsing a whole URL (its host above all) for each cost more than all the
+/// rest the SDK does per call.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    url: reqwest::Url,
+}
+
+impl Origin {
+    /// The origin of `config`'s base URL (`None` if reqwest cannot read it:
+    /// every request is then parsed whole, and fails as it would have).
+    pub(crate) fn of(config: &videos_core::Config) -> Option<Origin> {
+        let uri: http::Uri = config.base_url().parse().ok()?;
+        let (scheme, authority) = (uri.scheme()?.clone(), uri.authority()?.clone());
+        let url = reqwest::Url::parse(&format!("{scheme}://{authority}/")).ok()?;
+        Some(Origin { scheme, authority, url })
+    }
+}
+
+/// `uri` as reqwest's URL: the parsed origin with this path and query when
+/// the request goes there (a redirect may go elsewhere), else parsed whole.
+fn url_of(uri: &http::Uri, origin: Option<&Origin>) -> Result<reqwest::Url, TransportError> {
+    if let Some(origin) = origin
+        && uri.scheme() == Some(&origin.scheme)
+        && uri.authority() == Some(&origin.authority)
+    {
+        let mut url = origin.url.clone();
+        url.set_path(uri.path());
+        url.set_query(uri.query());
+        return Ok(url);
+    }
+    reqwest::Url::parse(&uri.to_string()).map_err(|e| TransportError::new(TransportFailure::Other, e))
+}
+
+fn outgoing(request: &Request<Body>, origin: Option<&Origin>) -> Result<reqwest::Request, TransportError> {
+    let url = url_of(request.uri(), origin)?;
     let mut outgoing = reqwest::Request::new(request.method().clone(), url);
     *outgoing.headers_mut() = request.headers().clone();
     if !matches!(request.body(), Body::Empty) {
@@ -52,6 +87,7 @@ fn outgoing(request: &Request<Body>) -> Result<reqwest::Request, TransportError>
 /// the response whose body is still to be read.
 pub(crate) async fn drive<T>(
     http: &reqwest::Client,
+    origin: Option<&Origin>,
     exchange: &mut Exchange<T>,
     response: &mut Option<reqwest::Response>,
 ) -> Result<ApiResponse<T>, Error> {
@@ -66,7 +102,7 @@ pub(crate) async fn drive<T>(
                 // so the steps after it only ever push the timer back.
                 let deadline = now.at + timeouts.head;
                 let earliest = now.at + timeouts.head.min(timeouts.read);
-                let sent = match outgoing(request) {
+                let sent = match outgoing(request, origin) {
                     Ok(request) => {
                         timer.run(deadline, earliest, http.execute(request)).await.map(|r| r.map_err(transport))
                     }
@@ -165,5 +201,34 @@ pub(crate) async fn read_chunk(
     match timer.run(deadline, deadline, response.chunk()).await {
         Some(read) => read.map_err(transport),
         None => Err(timed_out("body data", timeout)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path gives the very URL a whole parse gives, and requests to
+    /// another origin (a redirect's) are parsed whole.
+    #[test]
+    fn urls_from_the_parsed_origin_equal_whole_parses() {
+        let config = videos_core::Config::new("k").with_base_url("http://127.0.0.1:8080/v1?api-version=1").unwrap();
+        let origin = Origin::of(&config).unwrap();
+        for uri in [
+            "http://127.0.0.1:8080/v1/videos/video_1?api-version=1",
+            "http://127.0.0.1:8080/v1/videos?limit=5&after=a%26b&api-version=1",
+            "http://127.0.0.1:8080/v1/videos/%C3%A9%2F..",
+            "http://127.0.0.1:8080/v1/videos/video_1/content?variant=thumbnail",
+            "https://blobs.example.net:9443/c/v.mp4?sig=x%2By",
+            "http://127.0.0.1:8081/v1/videos",
+        ] {
+            let uri: http::Uri = uri.parse().unwrap();
+            let whole = reqwest::Url::parse(&uri.to_string()).unwrap();
+            assert_eq!(url_of(&uri, Some(&origin)).unwrap(), whole, "{uri}");
+        }
+        let https = videos_core::Config::new("k").with_base_url("https://api.openai.com/v1").unwrap();
+        let origin = Origin::of(&https).unwrap();
+        let uri: http::Uri = "https://api.openai.com/v1/videos".parse().unwrap();
+        assert_eq!(url_of(&uri, Some(&origin)).unwrap().as_str(), "https://api.openai.com/v1/videos");
     }
 }
