@@ -1,7 +1,8 @@
 //! Turning a fragment into the text of `generated.rs`.
 //!
 //! typify writes the objects; [`crate::open_enum`] and [`crate::limits`] write
-//! the rest. One pass over typify's output then applies the policies it has
+//! the rest, and [`crate::lossless`] the readers of objects that keep unknown
+//! fields. One pass over typify's output then applies the policies it has
 //! no setting for (see `Policies` below). The result is formatted with
 //! prettyplease, so the same fragment always gives the same bytes, with no
 //! rustfmt on the path.
@@ -13,7 +14,7 @@ use syn::{Attribute, Meta, Token};
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::fragment::{Fragment, FragmentError};
-use crate::{limits, open_enum, schema};
+use crate::{limits, lossless, open_enum, schema};
 
 /// The fragment's path as written in the header and in error messages.
 pub const FRAGMENT_PATH: &str = "openapi/videos.yaml";
@@ -54,6 +55,7 @@ pub fn generate(fragment: &Fragment) -> Result<String, FragmentError> {
         .map_err(|e| fragment.error("/components/schemas", format!("generated unparsable Rust: {e}")))?;
     file.items.extend(extra.items);
     Policies.visit_file_mut(&mut file);
+    lossless::apply(&mut file);
     file.attrs.push(syn::parse_quote!(#![doc = " Types generated from the Videos API fragment; see the crate docs."]));
 
     Ok(format!(

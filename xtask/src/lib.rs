@@ -11,6 +11,7 @@ pub mod extract;
 pub mod fragment;
 pub mod generate;
 pub mod limits;
+pub mod lossless;
 pub mod open_enum;
 pub mod schema;
 pub mod tolerant;

@@ -50,6 +50,7 @@ impl Client {
             // The core decides about redirects: credentials never follow one to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
+            .tls_config(crate::tls::config())
             .build();
         let agent = ureq::Agent::new_with_config(agent_config);
         Ok(Self { inner: Arc::new(Inner { agent, defaults: Some(defaults), config }) })

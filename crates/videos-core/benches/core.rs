@@ -1,6 +1,8 @@
 //! Criterion benchmarks of the core's hot paths, each next to its floor.
 //!
-//! Run: `cargo bench -p videos-core --bench core`. The floor for parsing is
+//! Run: `cargo bench -p videos-core --bench core`; `… --bench core -- count
+//! parse` (or `floor`, `parse-pretty`, `floor-pretty`) only parses, for
+//! callgrind. The floor for parsing is
 //! `serde_json::from_slice::<IgnoredAny>` on the same bytes: the cost of
 //! merely walking the JSON. BENCHMARKS.md records the figures.
 #![allow(missing_docs)] // criterion_group! generates undocumented items.
@@ -8,7 +10,7 @@
 use std::hint::black_box;
 
 use bytes::Bytes;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 use videos_core::{Config, CreateVideo, ListVideos, Operation, RequestOptions, RetrieveVideo};
@@ -142,7 +144,56 @@ fn bench(c: &mut Criterion) {
         b.iter_with_large_drop(|| op.parse(response(hundred.clone())).unwrap())
     });
     group.finish();
+
+    // The same page as a person or a gateway might indent it.
+    let value: serde_json::Value = serde_json::from_slice(&hundred).unwrap();
+    let pretty = Bytes::from(serde_json::to_vec_pretty(&value).unwrap());
+    let mut group = c.benchmark_group("parse 100-video page, pretty-printed");
+    group.throughput(Throughput::Bytes(pretty.len() as u64));
+    group.bench_function("floor: IgnoredAny", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<IgnoredAny>(&pretty).unwrap()))
+    });
+    group.bench_function("ListVideos::parse", |b| b.iter(|| black_box(op.parse(response(pretty.clone())).unwrap())));
+    group.finish();
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `count SIDE [N]`: parses the 100-video page N (1,000) times one way and exits,
+/// for counting instructions under callgrind, which this noisy machine
+/// cannot disturb (see BENCHMARKS.md). SIDE is `floor` or `parse`, alone
+/// or with `-pretty` (indented) or `-gateway` (two unknown fields a job).
+fn count(side: &str, times: usize) {
+    let compact = page(100);
+    let mut value: serde_json::Value = serde_json::from_slice(&compact).unwrap();
+    let pretty = Bytes::from(serde_json::to_vec_pretty(&value).unwrap());
+    // A gateway's page: two fields of its own on every job, kept in `extra`.
+    for video in value["data"].as_array_mut().into_iter().flatten() {
+        video["gateway_cost_usd"] = json!(0.04);
+        video["provider"] = json!({"name": "azure", "region": "eastus2"});
+    }
+    let gateway = Bytes::from(serde_json::to_vec(&value).unwrap());
+    let body = match side {
+        s if s.ends_with("pretty") => pretty,
+        s if s.ends_with("gateway") => gateway,
+        _ => compact,
+    };
+    let op = ListVideos::new();
+    for _ in 0..times {
+        if side.starts_with("floor") {
+            black_box(serde_json::from_slice::<IgnoredAny>(&body).unwrap());
+        } else {
+            black_box(op.parse(response(body.clone())).unwrap());
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "count") {
+        let times = args.get(i + 2).and_then(|n| n.parse().ok()).unwrap_or(1_000);
+        return count(args.get(i + 1).map_or("parse", String::as_str), times);
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

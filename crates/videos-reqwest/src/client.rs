@@ -34,21 +34,37 @@ pub(crate) struct Inner {
 impl Client {
     /// A client with `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+        let http = Self::http_client_builder()?
             .connect_timeout(config.connect_timeout)
-            // The core decides about redirects: credentials never follow one to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true)
             .build()
             .map_err(|e| TransportError::new(TransportFailure::Other, e))?;
         Ok(Self { inner: Arc::new(Inner { http, origin: Origin::of(&config), config }) })
     }
 
+    /// A `reqwest::ClientBuilder` set up as the SDK sets up its own: TLS by
+    /// rustls with this crate's provider (ring by default) and the
+    /// platform's trust store, no redirects (the SDK decides them), no
+    /// Nagle delay. Add your settings (a proxy, pool limits) and pass the
+    /// client to [`Client::with_http_client`].
+    ///
+    /// Start from this rather than `reqwest::Client::builder()`: this crate
+    /// builds reqwest without a default crypto provider, so a plain builder
+    /// panics unless your program installed one or enabled reqwest's own
+    /// `rustls` feature.
+    pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+        Ok(reqwest::Client::builder()
+            // The core decides about redirects: credentials never follow one to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .tls_backend_preconfigured(crate::tls::config()?))
+    }
+
     /// A client with `config` that sends through the caller's own
     /// `reqwest::Client` (its pool, proxy, TLS and connect settings).
     ///
-    /// What then no longer applies: `config.connect_timeout` (the client's
-    /// own connect timeout does) and, unless the client was built with
+    /// Build it from [`Client::http_client_builder`]. What then no longer
+    /// applies: `config.connect_timeout` (the client's own connect timeout
+    /// does) and, unless the client was built with
     /// `redirect(reqwest::redirect::Policy::none())`, the SDK's redirect
     /// rules: a client that follows redirects itself decides alone where
     /// credentials go, and reqwest forwards an `api-key` header to another
@@ -56,7 +72,7 @@ impl Client {
     /// else stay the SDK's.
     ///
     /// ```
-    /// let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    /// let http = videos_reqwest::Client::http_client_builder().unwrap().pool_max_idle_per_host(4).build().unwrap();
     /// let client = videos_reqwest::Client::with_http_client(videos_core::Config::new("sk-test"), http).unwrap();
     /// ```
     pub fn with_http_client(config: Config, http: reqwest::Client) -> Result<Self, Error> {

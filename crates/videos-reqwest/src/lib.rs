@@ -30,6 +30,7 @@ mod body;
 mod client;
 mod download;
 mod send;
+mod tls;
 mod videos;
 
 pub use client::Client;

@@ -2,7 +2,7 @@
 // Do not edit by hand: change the fragment (or xtask/) and run the command again.
 //! Types generated from the Videos API fragment; see the crate docs.
 /// A failure reported by the service.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ErrorObject {
     /// A stable, machine-readable reason, when there is one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20,7 +20,7 @@ pub struct ErrorObject {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The envelope of every failed call: `{"error": {...}}`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ErrorResponse {
     /// The failure itself.
     pub error: ErrorObject,
@@ -29,7 +29,7 @@ pub struct ErrorResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// A reference image given by reference rather than uploaded. Exactly one of `file_id` and `image_url` must be set.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImageInputReference {
     /// The id of an image already uploaded through the Files API, such as `file-123`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,7 +44,7 @@ pub struct ImageInputReference {
 /// A video-generation job and, once it completes, the video it produced.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Video {
     /// When the job finished; null until then.
     pub completed_at: ::std::option::Option<crate::UnixTime>,
@@ -79,7 +79,7 @@ pub struct Video {
 /// A reusable character taken from an uploaded video.
 ///
 /// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoCharacter {
     /// When the character was created.
     pub created_at: ::std::option::Option<crate::UnixTime>,
@@ -92,7 +92,7 @@ pub struct VideoCharacter {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts a new job.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoCreateBody {
     /// A reference image, by uploaded file id or by URL, that guides the first frames.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,7 +115,7 @@ pub struct VideoCreateBody {
 /// What went wrong with a failed job.
 ///
 /// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoCreateError {
     /// A stable, machine-readable reason.
     pub code: ::std::option::Option<::std::string::String>,
@@ -128,7 +128,7 @@ pub struct VideoCreateError {
 /// The answer to a delete.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoDeleteResponse {
     /// True when the job and its media were removed.
     pub deleted: ::std::option::Option<bool>,
@@ -141,7 +141,7 @@ pub struct VideoDeleteResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts an edit of a completed job.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoEditBody {
     /// How to change the video; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -152,7 +152,7 @@ pub struct VideoEditBody {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts an extension of a completed job.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoExtendBody {
     /// What happens in the new segment; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -167,7 +167,7 @@ pub struct VideoExtendBody {
 /// One page of a job listing, with the cursor for the next.
 ///
 /// Read tolerantly: any field but `data` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoList {
     /// The jobs on this page, in the requested order.
     pub data: ::std::vec::Vec<Video>,
@@ -184,7 +184,7 @@ pub struct VideoList {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// Points at a completed job by id, for edits and extensions.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoReference {
     /// The completed job's identifier.
     pub id: ::std::string::String,
@@ -193,7 +193,7 @@ pub struct VideoReference {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The body that starts a remix.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VideoRemixBody {
     /// How the remix should differ from the source; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -1359,4 +1359,1541 @@ pub mod limits {
     pub const PROMPT_MIN_LENGTH: usize = 1;
     /// `maxLength` of `Prompt` in the fragment.
     pub const PROMPT_MAX_LENGTH: usize = 32000;
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "code" => Field::Known0,
+                        "message" => Field::Known1,
+                        "param" => Field::Known2,
+                        "type" => Field::Known3,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ErrorObject;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ErrorObject object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ErrorObject, A::Error> {
+                let mut field_code: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_param: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_type_: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_code.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("code"),
+                                );
+                            }
+                            field_code = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known1 => {
+                            if field_message.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("message"),
+                                );
+                            }
+                            field_message = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known2 => {
+                            if field_param.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("param"),
+                                );
+                            }
+                            field_param = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known3 => {
+                            if field_type_.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("type"),
+                                );
+                            }
+                            field_type_ = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ErrorObject {
+                    code: field_code.unwrap_or_default(),
+                    message: field_message
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
+                    param: field_param.unwrap_or_default(),
+                    type_: field_type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "error" => Field::Known0,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ErrorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ErrorResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ErrorResponse, A::Error> {
+                let mut field_error: ::std::option::Option<ErrorObject> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_error.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("error"),
+                                );
+                            }
+                            field_error = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ErrorResponse {
+                    error: field_error
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "error",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImageInputReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "file_id" => Field::Known0,
+                        "image_url" => Field::Known1,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ImageInputReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ImageInputReference object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ImageInputReference, A::Error> {
+                let mut field_file_id: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_image_url: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_file_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("file_id"),
+                                );
+                            }
+                            field_file_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_image_url.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "image_url",
+                                    ),
+                                );
+                            }
+                            field_image_url = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ImageInputReference {
+                    file_id: field_file_id.unwrap_or_default(),
+                    image_url: field_image_url.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Video {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Known4,
+            Known5,
+            Known6,
+            Known7,
+            Known8,
+            Known9,
+            Known10,
+            Known11,
+            Known12,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "completed_at" => Field::Known0,
+                        "created_at" => Field::Known1,
+                        "error" => Field::Known2,
+                        "expires_at" => Field::Known3,
+                        "id" => Field::Known4,
+                        "model" => Field::Known5,
+                        "object" => Field::Known6,
+                        "progress" => Field::Known7,
+                        "prompt" => Field::Known8,
+                        "remixed_from_video_id" => Field::Known9,
+                        "seconds" => Field::Known10,
+                        "size" => Field::Known11,
+                        "status" => Field::Known12,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Video;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Video object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Video, A::Error> {
+                let mut field_completed_at: ::std::option::Option<
+                    ::std::option::Option<crate::UnixTime>,
+                > = ::std::option::Option::None;
+                let mut field_created_at: ::std::option::Option<
+                    ::std::option::Option<crate::UnixTime>,
+                > = ::std::option::Option::None;
+                let mut field_error: ::std::option::Option<
+                    ::std::option::Option<VideoCreateError>,
+                > = ::std::option::Option::None;
+                let mut field_expires_at: ::std::option::Option<
+                    ::std::option::Option<crate::UnixTime>,
+                > = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_model: ::std::option::Option<
+                    ::std::option::Option<VideoModel>,
+                > = ::std::option::Option::None;
+                let mut field_object: ::std::option::Option<
+                    ::std::option::Option<VideoObject>,
+                > = ::std::option::Option::None;
+                let mut field_progress: ::std::option::Option<
+                    ::std::option::Option<i64>,
+                > = ::std::option::Option::None;
+                let mut field_prompt: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_remixed_from_video_id: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_seconds: ::std::option::Option<
+                    ::std::option::Option<VideoSeconds>,
+                > = ::std::option::Option::None;
+                let mut field_size: ::std::option::Option<
+                    ::std::option::Option<VideoSize>,
+                > = ::std::option::Option::None;
+                let mut field_status: ::std::option::Option<
+                    ::std::option::Option<VideoStatus>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_completed_at.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "completed_at",
+                                    ),
+                                );
+                            }
+                            field_completed_at = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_created_at.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "created_at",
+                                    ),
+                                );
+                            }
+                            field_created_at = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known2 => {
+                            if field_error.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("error"),
+                                );
+                            }
+                            field_error = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known3 => {
+                            if field_expires_at.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "expires_at",
+                                    ),
+                                );
+                            }
+                            field_expires_at = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known4 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known5 => {
+                            if field_model.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("model"),
+                                );
+                            }
+                            field_model = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known6 => {
+                            if field_object.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("object"),
+                                );
+                            }
+                            field_object = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known7 => {
+                            if field_progress.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "progress",
+                                    ),
+                                );
+                            }
+                            field_progress = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known8 => {
+                            if field_prompt.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("prompt"),
+                                );
+                            }
+                            field_prompt = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known9 => {
+                            if field_remixed_from_video_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "remixed_from_video_id",
+                                    ),
+                                );
+                            }
+                            field_remixed_from_video_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known10 => {
+                            if field_seconds.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("seconds"),
+                                );
+                            }
+                            field_seconds = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known11 => {
+                            if field_size.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("size"),
+                                );
+                            }
+                            field_size = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known12 => {
+                            if field_status.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("status"),
+                                );
+                            }
+                            field_status = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Video {
+                    completed_at: field_completed_at.unwrap_or_default(),
+                    created_at: field_created_at.unwrap_or_default(),
+                    error: field_error.unwrap_or_default(),
+                    expires_at: field_expires_at.unwrap_or_default(),
+                    id: field_id
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    model: field_model.unwrap_or_default(),
+                    object: field_object.unwrap_or_default(),
+                    progress: field_progress.unwrap_or_default(),
+                    prompt: field_prompt.unwrap_or_default(),
+                    remixed_from_video_id: field_remixed_from_video_id
+                        .unwrap_or_default(),
+                    seconds: field_seconds.unwrap_or_default(),
+                    size: field_size.unwrap_or_default(),
+                    status: field_status.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoCharacter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "created_at" => Field::Known0,
+                        "id" => Field::Known1,
+                        "name" => Field::Known2,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoCharacter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoCharacter object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoCharacter, A::Error> {
+                let mut field_created_at: ::std::option::Option<
+                    ::std::option::Option<crate::UnixTime>,
+                > = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_created_at.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "created_at",
+                                    ),
+                                );
+                            }
+                            field_created_at = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known2 => {
+                            if field_name.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("name"),
+                                );
+                            }
+                            field_name = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoCharacter {
+                    created_at: field_created_at.unwrap_or_default(),
+                    id: field_id.unwrap_or_default(),
+                    name: field_name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoCreateBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Known4,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "input_reference" => Field::Known0,
+                        "model" => Field::Known1,
+                        "prompt" => Field::Known2,
+                        "seconds" => Field::Known3,
+                        "size" => Field::Known4,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoCreateBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoCreateBody object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoCreateBody, A::Error> {
+                let mut field_input_reference: ::std::option::Option<
+                    ::std::option::Option<ImageInputReference>,
+                > = ::std::option::Option::None;
+                let mut field_model: ::std::option::Option<
+                    ::std::option::Option<VideoModel>,
+                > = ::std::option::Option::None;
+                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_seconds: ::std::option::Option<
+                    ::std::option::Option<VideoSeconds>,
+                > = ::std::option::Option::None;
+                let mut field_size: ::std::option::Option<
+                    ::std::option::Option<VideoSize>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_input_reference.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "input_reference",
+                                    ),
+                                );
+                            }
+                            field_input_reference = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_model.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("model"),
+                                );
+                            }
+                            field_model = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known2 => {
+                            if field_prompt.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("prompt"),
+                                );
+                            }
+                            field_prompt = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known3 => {
+                            if field_seconds.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("seconds"),
+                                );
+                            }
+                            field_seconds = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known4 => {
+                            if field_size.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("size"),
+                                );
+                            }
+                            field_size = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoCreateBody {
+                    input_reference: field_input_reference.unwrap_or_default(),
+                    model: field_model.unwrap_or_default(),
+                    prompt: field_prompt
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                    seconds: field_seconds.unwrap_or_default(),
+                    size: field_size.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoCreateError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "code" => Field::Known0,
+                        "message" => Field::Known1,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoCreateError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoCreateError object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoCreateError, A::Error> {
+                let mut field_code: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_message: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_code.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("code"),
+                                );
+                            }
+                            field_code = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known1 => {
+                            if field_message.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("message"),
+                                );
+                            }
+                            field_message = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoCreateError {
+                    code: field_code.unwrap_or_default(),
+                    message: field_message.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoDeleteResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "deleted" => Field::Known0,
+                        "id" => Field::Known1,
+                        "object" => Field::Known2,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoDeleteResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoDeleteResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoDeleteResponse, A::Error> {
+                let mut field_deleted: ::std::option::Option<
+                    ::std::option::Option<bool>,
+                > = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_object: ::std::option::Option<
+                    ::std::option::Option<VideoDeleteResponseObject>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_deleted.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("deleted"),
+                                );
+                            }
+                            field_deleted = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known2 => {
+                            if field_object.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("object"),
+                                );
+                            }
+                            field_object = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoDeleteResponse {
+                    deleted: field_deleted.unwrap_or_default(),
+                    id: field_id
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    object: field_object.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoEditBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "prompt" => Field::Known0,
+                        "video" => Field::Known1,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoEditBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoEditBody object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoEditBody, A::Error> {
+                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_video: ::std::option::Option<VideoReference> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_prompt.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("prompt"),
+                                );
+                            }
+                            field_prompt = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_video.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("video"),
+                                );
+                            }
+                            field_video = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoEditBody {
+                    prompt: field_prompt
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                    video: field_video
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "video",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoExtendBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "prompt" => Field::Known0,
+                        "seconds" => Field::Known1,
+                        "video" => Field::Known2,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoExtendBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoExtendBody object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoExtendBody, A::Error> {
+                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_seconds: ::std::option::Option<VideoSeconds> = ::std::option::Option::None;
+                let mut field_video: ::std::option::Option<VideoReference> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_prompt.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("prompt"),
+                                );
+                            }
+                            field_prompt = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known1 => {
+                            if field_seconds.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("seconds"),
+                                );
+                            }
+                            field_seconds = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known2 => {
+                            if field_video.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("video"),
+                                );
+                            }
+                            field_video = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoExtendBody {
+                    prompt: field_prompt
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                    seconds: field_seconds
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "seconds",
+                        ))?,
+                    video: field_video
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "video",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Known4,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "data" => Field::Known0,
+                        "first_id" => Field::Known1,
+                        "has_more" => Field::Known2,
+                        "last_id" => Field::Known3,
+                        "object" => Field::Known4,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoList object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoList, A::Error> {
+                let mut field_data: ::std::option::Option<::std::vec::Vec<Video>> = ::std::option::Option::None;
+                let mut field_first_id: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_has_more: ::std::option::Option<
+                    ::std::option::Option<bool>,
+                > = ::std::option::Option::None;
+                let mut field_last_id: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_object: ::std::option::Option<
+                    ::std::option::Option<VideoListObject>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_data.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("data"),
+                                );
+                            }
+                            field_data = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known1 => {
+                            if field_first_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "first_id",
+                                    ),
+                                );
+                            }
+                            field_first_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known2 => {
+                            if field_has_more.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field(
+                                        "has_more",
+                                    ),
+                                );
+                            }
+                            field_has_more = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known3 => {
+                            if field_last_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("last_id"),
+                                );
+                            }
+                            field_last_id = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Known4 => {
+                            if field_object.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("object"),
+                                );
+                            }
+                            field_object = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoList {
+                    data: field_data
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "data",
+                        ))?,
+                    first_id: field_first_id.unwrap_or_default(),
+                    has_more: field_has_more.unwrap_or_default(),
+                    last_id: field_last_id.unwrap_or_default(),
+                    object: field_object.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "id" => Field::Known0,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoReference object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoReference, A::Error> {
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoReference {
+                    id: field_id
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoRemixBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "prompt" => Field::Known0,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VideoRemixBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a VideoRemixBody object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VideoRemixBody, A::Error> {
+                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_prompt.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("prompt"),
+                                );
+                            }
+                            field_prompt = ::std::option::Option::Some(
+                                map.next_value()?,
+                            );
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VideoRemixBody {
+                    prompt: field_prompt
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -2,7 +2,7 @@
 // Do not edit by hand: change the fragment (or xtask/) and run the command again.
 //! Types generated from the Videos API fragment; see the crate docs.
 /// A fixture object with every kind of field.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Palette {
     /// How many.
     pub count: i64,
@@ -154,4 +154,140 @@ pub mod limits {
     pub const PALETTE_COUNT_MINIMUM: i64 = 0;
     /// `maximum` of `Palette.count` in the fragment.
     pub const PALETTE_COUNT_MAXIMUM: i64 = 9;
+}
+impl<'de> ::serde::Deserialize<'de> for Palette {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Known4,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "count" => Field::Known0,
+                        "id" => Field::Known1,
+                        "label" => Field::Known2,
+                        "mood" => Field::Known3,
+                        "note" => Field::Known4,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Palette;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Palette object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Palette, A::Error> {
+                let mut field_count: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_mood: ::std::option::Option<
+                    ::std::option::Option<PaletteMood>,
+                > = ::std::option::Option::None;
+                let mut field_note: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("count"),
+                                );
+                            }
+                            field_count = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known1 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known2 => {
+                            if field_label.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("label"),
+                                );
+                            }
+                            field_label = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known3 => {
+                            if field_mood.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("mood"),
+                                );
+                            }
+                            field_mood = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known4 => {
+                            if field_note.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("note"),
+                                );
+                            }
+                            field_note = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Palette {
+                    count: field_count
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "count",
+                        ))?,
+                    id: field_id
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_label
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "label",
+                        ))?,
+                    mood: field_mood.unwrap_or_default(),
+                    note: field_note.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -4,7 +4,7 @@
 /// A fixture read tolerantly.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Job {
     /// When it happened.
     pub at: ::std::option::Option<crate::Stamp>,
@@ -137,5 +137,137 @@ impl<'de> ::serde::Deserialize<'de> for JobTint {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Job {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        enum Field {
+            Known0,
+            Known1,
+            Known2,
+            Known3,
+            Known4,
+            Other(::std::string::String),
+        }
+        struct FieldVisitor;
+        impl ::serde::de::Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Field, E> {
+                ::std::result::Result::Ok(
+                    match value {
+                        "at" => Field::Known0,
+                        "count" => Field::Known1,
+                        "id" => Field::Known2,
+                        "label" => Field::Known3,
+                        "tint" => Field::Known4,
+                        other => Field::Other(other.to_owned()),
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Field {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_identifier(FieldVisitor)
+            }
+        }
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Job;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Job object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Job, A::Error> {
+                let mut field_at: ::std::option::Option<
+                    ::std::option::Option<crate::Stamp>,
+                > = ::std::option::Option::None;
+                let mut field_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_label: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut field_tint: ::std::option::Option<
+                    ::std::option::Option<JobTint>,
+                > = ::std::option::Option::None;
+                let mut extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Known0 => {
+                            if field_at.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("at"),
+                                );
+                            }
+                            field_at = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known1 => {
+                            if field_count.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("count"),
+                                );
+                            }
+                            field_count = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known2 => {
+                            if field_id.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("id"),
+                                );
+                            }
+                            field_id = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known3 => {
+                            if field_label.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("label"),
+                                );
+                            }
+                            field_label = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Known4 => {
+                            if field_tint.is_some() {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::duplicate_field("tint"),
+                                );
+                            }
+                            field_tint = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        Field::Other(key) => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Job {
+                    at: field_at.unwrap_or_default(),
+                    count: field_count.unwrap_or_default(),
+                    id: field_id
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_label.unwrap_or_default(),
+                    tint: field_tint.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
