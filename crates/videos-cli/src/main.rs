@@ -62,9 +62,17 @@ fn main() -> ExitCode {
 /// Sends `tracing` output to stderr: RUST_LOG when set, else by `-v`
 /// count; `serve` logs its requests (target `videos_emulator`) by default.
 fn logs(verbose: u8, serving: bool) {
-    use tracing_subscriber::EnvFilter;
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(directives) if !directives.trim().is_empty() => EnvFilter::new(directives),
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let given = std::env::var("RUST_LOG").ok().filter(|d| !d.trim().is_empty());
+    // RUST_LOG as `target=level` lists (`videos=debug,warn`); span-field filters are not read.
+    let parsed = given.as_deref().map(|d| (d, d.parse::<Targets>()));
+    if let Some((directives, Err(e))) = &parsed {
+        eprintln!("warning: RUST_LOG={directives:?} is not a list of target=level: {e}; using the defaults");
+    }
+    let filter: Targets = match parsed {
+        Some((_, Ok(targets))) => targets,
         _ => {
             let base = match verbose {
                 0 => "warn",
@@ -73,16 +81,13 @@ fn logs(verbose: u8, serving: bool) {
                 _ => "debug",
             };
             let base = if serving && verbose == 0 { "warn,videos_emulator=info" } else { base };
-            EnvFilter::new(base)
+            base.parse().unwrap_or_default()
         }
     };
     // A closed stderr must not take a request down: the subscriber's own
     // report of a failed write would panic in `eprintln!`.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .log_internal_errors(false)
-        .try_init();
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).log_internal_errors(false);
+    let _ = tracing_subscriber::registry().with(fmt).with(filter).try_init();
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. The handlers are
