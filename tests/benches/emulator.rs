@@ -81,7 +81,8 @@ fn main() {
     println!("render 4 s 720x1280 at 24 fps: CPU {:.2} s, wall {:.2} s (median of 3)", median(cpu), median(wall));
 
     runtime.block_on(async {
-        let emulator = Emulator::start(EmulatorConfig::fast()).await.expect("emulator");
+        let config = EmulatorConfig { max_jobs: 200_000, ..EmulatorConfig::fast() };
+        let emulator = Emulator::start(config).await.expect("emulator");
         let client = reqwest::Client::new();
         let created: serde_json::Value = serde_json::from_slice(
             &client
@@ -124,6 +125,35 @@ fn main() {
         }
         let after = status_kib("VmRSS");
         println!("emulator memory per stored job: {:.0} bytes ({n} jobs, RSS {before} -> {after} KiB)", (after.saturating_sub(before) * 1024) as f64 / n as f64);
+
+        // Retrieve throughput as the store grows (jobs that fail by design: no media).
+        let mut stored = n + 1;
+        let sizes: &[usize] = if quick() { &[10_000] } else { &[10_000, 100_000] };
+        for &size in sizes {
+            let started = Instant::now();
+            while stored < size {
+                let response = client
+                    .post(format!("{}/videos", emulator.base_url()))
+                    .bearer_auth("bench")
+                    .header("content-type", "application/json")
+                    .body(format!(r#"{{"prompt":"[fail] store growth {stored}"}}"#))
+                    .send()
+                    .await
+                    .expect("create");
+                assert!(response.status().is_success(), "create {stored}: {}", response.status());
+                response.bytes().await.expect("body");
+                stored += 1;
+            }
+            let filled = started.elapsed().as_secs_f64();
+            let mut rates = Vec::new();
+            for _ in 0..3 {
+                rates.push(retrieve_throughput(&emulator, &id).await);
+            }
+            println!(
+                "emulator retrieve with {size} stored jobs, concurrency 64: {:.0} req/s (median of 3; filled in {filled:.1} s)",
+                median(rates)
+            );
+        }
         emulator.shutdown().await;
     });
 }

@@ -60,7 +60,7 @@ impl BenchServer {
         let shared =
             Shared { video: video_body(), uploaded: uploaded.clone(), chunk: Bytes::from(vec![0x5a; 1 << 20]) };
         let app = Router::new()
-            .route("/v1/videos", axum::routing::post(upload))
+            .route("/v1/videos", axum::routing::post(upload).get(list))
             .route("/v1/videos/{id}", get(retrieve))
             .route("/v1/videos/{id}/content", get(stream_bytes))
             .with_state(shared);
@@ -93,6 +93,33 @@ impl Drop for BenchServer {
 
 async fn retrieve(State(shared): State<Shared>, Path(_id): Path<String>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], shared.video.clone())
+}
+
+/// Pages of `total` synthetic videos (`video_0` …; `total` is the bench's own
+/// query parameter), made on the fly so a listing of any length costs the
+/// server no memory.
+async fn list(
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> impl IntoResponse {
+    let number = |key: &str| query.get(key).and_then(|v| v.parse::<usize>().ok());
+    let total = number("total").unwrap_or(1_000);
+    let limit = number("limit").unwrap_or(20).clamp(1, 100);
+    let after = query.get("after").and_then(|a| a.strip_prefix("video_")).and_then(|n| n.parse::<usize>().ok());
+    let start = after.map_or(0, |n| n + 1);
+    let end = (start + limit).min(total);
+    let mut body = String::from(r#"{"object":"list","data":["#);
+    for i in start..end {
+        if i > start {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"id":"video_{i}","object":"video","model":"sora-2","status":"completed","progress":100,"created_at":1712697600,"completed_at":1712697700,"expires_at":1712784100,"prompt":"A calico cat playing a piano on stage, take {i}","seconds":"8","size":"1280x720","remixed_from_video_id":null,"error":null}}"#
+        ));
+    }
+    let first = if end > start { format!(r#""video_{start}""#) } else { "null".to_owned() };
+    let last = if end > start { format!(r#""video_{}""#, end - 1) } else { "null".to_owned() };
+    body.push_str(&format!(r#"],"first_id":{first},"last_id":{last},"has_more":{}}}"#, end < total));
+    ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
 async fn upload(State(shared): State<Shared>, body: Body) -> impl IntoResponse {
