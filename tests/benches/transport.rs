@@ -16,9 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use videos_core::{Config, CreateVideo, FilePart, InputReference};
-use videos_tests::bench_server::{BenchServer, bare_retrieve};
+use videos_tests::bench_server::{BenchServer, bare_retrieve, bare_ureq_retrieve};
 use videos_tests::measure::{median, status_kib};
-use videos_types::Video;
 
 const CONCURRENCY: usize = 64;
 
@@ -168,15 +167,7 @@ fn blocking_retrieve(url: &str) {
                 })
             } else {
                 rate(&|| {
-                    let mut resp = agent
-                        .get(&target)
-                        .header("authorization", "Bearer sk-bench")
-                        .header("user-agent", "videos-rs/0.1.0")
-                        .header("accept", "application/json")
-                        .call()
-                        .expect("call");
-                    let body = resp.body_mut().read_to_vec().expect("body");
-                    std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
+                    std::hint::black_box(bare_ureq_retrieve(agent, &target));
                 })
             }
         });

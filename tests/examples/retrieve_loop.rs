@@ -19,8 +19,7 @@
 
 use std::time::Duration;
 
-use videos_tests::bench_server::{BenchServer, bare_retrieve};
-use videos_types::Video;
+use videos_tests::bench_server::{BenchServer, bare_retrieve, bare_ureq_retrieve};
 
 const CALLS: usize = 3_000;
 
@@ -65,15 +64,7 @@ fn blocking(which: &str) {
         if which == "blocking-sdk" {
             std::hint::black_box(sdk.retrieve("video_bench").expect("retrieve"));
         } else {
-            let mut response = agent
-                .get(&url)
-                .header("authorization", "Bearer sk-bench")
-                .header("user-agent", "videos-rs/0.1.0")
-                .header("accept", "application/json")
-                .call()
-                .expect("call");
-            let body = response.body_mut().read_to_vec().expect("body");
-            std::hint::black_box(serde_json::from_slice::<Video>(&body).expect("video"));
+            std::hint::black_box(bare_ureq_retrieve(&agent, &url));
         }
     }
 }

@@ -37,6 +37,20 @@ pub async fn bare_retrieve(client: &reqwest::Client, url: &str) -> videos_types:
     serde_json::from_slice(&body).expect("video")
 }
 
+/// The same GET and parse as [`bare_retrieve`], with a bare ureq agent:
+/// what a blocking user would write instead of the SDK.
+pub fn bare_ureq_retrieve(agent: &ureq::Agent, url: &str) -> videos_types::Video {
+    let mut response = agent
+        .get(url)
+        .header("authorization", "Bearer sk-bench")
+        .header("user-agent", "videos-rs/0.1.0")
+        .header("accept", "application/json")
+        .call()
+        .expect("call");
+    let body = response.body_mut().read_to_vec().expect("body");
+    serde_json::from_slice(&body).expect("video")
+}
+
 #[derive(Clone)]
 struct Shared {
     video: Bytes,

@@ -1,6 +1,9 @@
 //! How the `videos` command behaves around the edges of a session: a
 //! reader that goes away, a job started without waiting.
 
+mod common;
+use common::Reaped;
+
 use std::process::{Command, Stdio};
 
 use videos_emulator::{Emulator, EmulatorConfig};
@@ -31,17 +34,6 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-/// A child process killed when the test ends, passed or failed, so none is
-/// left holding the test's output pipes.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// `videos serve` on an ephemeral port: the process, its stderr after the

@@ -2,6 +2,9 @@
 //! built-in emulator share one state directory, as they would share a real
 //! service, and many of them at once lose nothing.
 
+mod common;
+use common::Reaped;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -159,14 +162,4 @@ fn an_unusable_state_dir_is_named_with_the_way_out() {
     let (code, _, stderr) = run(Path::new(""), &["list"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("invalid VIDEOS_STATE_DIR: is set but empty"), "{stderr}");
-}
-
-/// A child process killed when the test ends, passed or failed.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

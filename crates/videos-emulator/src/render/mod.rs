@@ -115,19 +115,24 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::mp4_out::VIDEO_TRACK as VIDEO_TRACK_ID;
+
+    /// One prompt for `seconds`, at `width` x `height` and `fps`.
+    fn test_job(prompt: &str, seconds: u32, width: usize, height: usize, fps: u32) -> RenderJob {
+        RenderJob {
+            title: "video_test".into(),
+            subtitle: "a test".into(),
+            segments: vec![(prompt.to_owned(), seconds)],
+            width,
+            height,
+            fps,
+        }
+    }
     use super::*;
 
     #[test]
     fn renders_a_playable_mp4_of_the_right_size_and_length() {
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob {
-            title: "video_test".into(),
-            subtitle: "a test".into(),
-            segments: vec![("a calico cat".into(), 2)],
-            width: 320,
-            height: 240,
-            fps: 8,
-        };
+        let job = test_job("a calico cat", 2, 320, 240, 8);
         let out = render(&job, dir.path()).unwrap();
         let probe = probe(&std::fs::read(&out.video).unwrap()).unwrap();
         assert_eq!((probe.width, probe.height), (320, 240));
@@ -148,14 +153,7 @@ mod tests {
         // each frame's 41.67 ms was truncated to 41 ms on the way to a
         // millisecond timescale. Players and ffprobe read the movie header.
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob {
-            title: "video_test".into(),
-            subtitle: "a test".into(),
-            segments: vec![("eight seconds".into(), 8)],
-            width: 64,
-            height: 64,
-            fps: 24,
-        };
+        let job = test_job("eight seconds", 8, 64, 64, 24);
         let probe = probe(&std::fs::read(render(&job, dir.path()).unwrap().video).unwrap()).unwrap();
         assert_eq!((probe.movie_duration_ms, probe.duration_ms, probe.frames), (8000, 8000, 192));
     }
@@ -165,14 +163,7 @@ mod tests {
         use openh264::formats::YUVSource;
 
         let dir = tempfile::tempdir().unwrap();
-        let job = RenderJob {
-            title: "video_test".into(),
-            subtitle: "a test".into(),
-            segments: vec![("decode me".into(), 2)],
-            width: 256,
-            height: 144,
-            fps: 6,
-        };
+        let job = test_job("decode me", 2, 256, 144, 6);
         let bytes = std::fs::read(render(&job, dir.path()).unwrap().video).unwrap();
         let mut reader = mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
         let track = reader.tracks().get(&VIDEO_TRACK_ID).unwrap();
@@ -210,14 +201,7 @@ mod tests {
     #[test]
     fn the_same_prompt_gives_the_same_bytes_and_another_prompt_others() {
         let dir = tempfile::tempdir().unwrap();
-        let job = |p: &str| RenderJob {
-            title: "video_test".into(),
-            subtitle: "a test".into(),
-            segments: vec![(p.into(), 1)],
-            width: 160,
-            height: 96,
-            fps: 4,
-        };
+        let job = |p: &str| test_job(p, 1, 160, 96, 4);
         let a = std::fs::read(render(&job("cat"), &dir.path().join("a")).unwrap().video).unwrap();
         let b = std::fs::read(render(&job("cat"), &dir.path().join("b")).unwrap().video).unwrap();
         let c = std::fs::read(render(&job("dog"), &dir.path().join("c")).unwrap().video).unwrap();
