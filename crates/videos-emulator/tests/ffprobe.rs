@@ -59,3 +59,44 @@ fn ffprobe_sees_both_streams_lasting_exactly_the_clip() {
         }
     }
 }
+
+/// FFmpeg's H.264 decoder, an implementation that shares nothing with the
+/// emulator's writer, must give back every frame exactly as it was drawn.
+#[test]
+fn ffmpeg_decodes_every_frame_to_exactly_what_was_drawn() {
+    if Command::new("ffmpeg").arg("-version").output().is_err() {
+        eprintln!(
+            "SKIPPED: ffmpeg is not installed (apt-get install ffmpeg); the H.264 stream was not decoded by FFmpeg"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // 200x120 is no whole number of macroblocks wide or high: the stream is cropped.
+    let job = RenderJob {
+        segments: vec![("a red kite over the dunes".to_owned(), 1), ("then rain".to_owned(), 1)],
+        title: "video_ffmpeg".into(),
+        subtitle: "decoded by FFmpeg".into(),
+        width: 200,
+        height: 120,
+        fps: 12,
+    };
+    let out = render(&job, dir.path()).unwrap();
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&out.video)
+        .args(["-map", "0:v", "-f", "rawvideo", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(output.status.success(), "ffmpeg failed: {}", String::from_utf8_lossy(&output.stderr));
+    let mut drawn = Vec::new();
+    videos_emulator::render::each_frame(&job, |_, frame| {
+        drawn.extend(frame.iter().map(|&s| s.max(1)));
+        Ok(())
+    })
+    .unwrap();
+    let frame = 200 * 120 * 3 / 2;
+    assert_eq!(output.stdout.len(), drawn.len(), "24 frames of {frame} bytes");
+    for (n, (got, want)) in output.stdout.chunks(frame).zip(drawn.chunks(frame)).enumerate() {
+        assert!(got == want, "frame {n} decodes to what was drawn");
+    }
+}

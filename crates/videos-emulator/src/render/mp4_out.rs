@@ -1,15 +1,13 @@
-//! H.264 encoding (openh264) and MP4 muxing (mp4) of the picture and the
+//! MP4 muxing (mp4) of the picture (H.264, from [`super::h264`]) and the
 //! soundtrack, plus a probe that reads back a file's size, durations and
 //! streams.
 
 use std::io::Cursor;
 
 use bytes::Bytes;
-use openh264::OpenH264API;
-use openh264::encoder::{Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, QpRange, RateControlMode};
-use openh264::formats::YUVBuffer;
 
 use super::audio::{self, Soundtrack};
+use super::h264::H264Writer;
 
 /// Track ids in the file.
 pub(super) const VIDEO_TRACK: u32 = 1;
@@ -17,84 +15,33 @@ const AUDIO_TRACK: u32 = 2;
 
 /// Frames in, an MP4 file out.
 pub(super) struct Mp4Encoder {
-    encoder: Encoder,
+    encoder: H264Writer,
     width: usize,
     height: usize,
     fps: u32,
-    sps: Option<Vec<u8>>,
-    pps: Option<Vec<u8>>,
     /// Length-prefixed (AVCC) samples and whether each is a key frame.
     samples: Vec<(Vec<u8>, bool)>,
-}
-
-/// The NAL units of an Annex B byte stream, without their start codes.
-fn nal_units(stream: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut starts = Vec::new();
-    let mut i = 0;
-    while i + 3 <= stream.len() {
-        if stream[i] == 0 && stream[i + 1] == 0 && stream[i + 2] == 1 {
-            starts.push(i + 3);
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    let ends: Vec<usize> = starts
-        .iter()
-        .skip(1)
-        .map(|&s| {
-            // The next start code may be four bytes (00 00 00 01).
-            let e = s - 3;
-            if e > 0 && stream[e - 1] == 0 { e - 1 } else { e }
-        })
-        .chain(std::iter::once(stream.len()))
-        .collect();
-    starts.into_iter().zip(ends).map(move |(s, e)| &stream[s..e]).filter(|n| !n.is_empty())
 }
 
 impl Mp4Encoder {
     /// An encoder for `width` x `height` frames at `fps`.
     pub(super) fn new(width: usize, height: usize, fps: u32) -> Result<Self, String> {
-        // Every frame must be kept (the file's duration is the job's), and
-        // openh264 only controls bitrate by skipping frames: use fixed
-        // quantisers instead, which also keeps its warning off stderr.
-        let config = EncoderConfig::new()
-            .rate_control_mode(RateControlMode::Off)
-            .qp(QpRange::new(24, 30))
-            .max_frame_rate(FrameRate::from_hz(fps as f32))
-            .intra_frame_period(IntraFramePeriod::from_num_frames(fps * 2))
-            .skip_frames(false);
-        let encoder =
-            Encoder::with_api_config(OpenH264API::from_source(), config).map_err(|e| format!("start encoder: {e}"))?;
-        Ok(Self { encoder, width, height, fps, sps: None, pps: None, samples: Vec::new() })
+        Ok(Self { encoder: H264Writer::new(width, height, fps)?, width, height, fps, samples: Vec::new() })
     }
 
     /// Encodes one YUV 4:2:0 frame.
     pub(super) fn push(&mut self, yuv: &[u8]) -> Result<(), String> {
-        let buffer = YUVBuffer::from_vec(yuv.to_vec(), self.width, self.height);
-        let stream = self.encoder.encode(&buffer).map_err(|e| format!("encode frame: {e}"))?;
-        let key = matches!(stream.frame_type(), FrameType::IDR | FrameType::I);
-        let bytes = stream.to_vec();
-        let mut sample = Vec::with_capacity(bytes.len() + 16);
-        for nal in nal_units(&bytes) {
-            match nal[0] & 0x1f {
-                7 => self.sps = Some(nal.to_vec()),
-                8 => self.pps = Some(nal.to_vec()),
-                _ => {
-                    sample.extend_from_slice(&(nal.len() as u32).to_be_bytes());
-                    sample.extend_from_slice(nal);
-                }
-            }
-        }
-        if !sample.is_empty() {
-            self.samples.push((sample, key));
-        }
+        let (nal, key) = self.encoder.push(yuv)?;
+        let mut sample = Vec::with_capacity(nal.len() + 4);
+        sample.extend_from_slice(&(nal.len() as u32).to_be_bytes());
+        sample.extend_from_slice(&nal);
+        self.samples.push((sample, key));
         Ok(())
     }
 
     /// The finished MP4, with `sound` as its second track.
     pub(super) fn finish(self, sound: &Soundtrack) -> Result<Vec<u8>, String> {
-        let (Some(sps), Some(pps)) = (self.sps, self.pps) else { return Err("the encoder produced no SPS/PPS".into()) };
+        let (sps, pps) = (self.encoder.sps(), self.encoder.pps());
         let mp4_err = |e: mp4::Error| format!("mux: {e}");
         // One tick per frame-hundredth keeps every frame duration an integer.
         // The movie uses the same timescale as the track: the muxer converts
