@@ -83,17 +83,16 @@ impl Scene {
     }
 }
 
-/// One frame in planar YUV 4:2:0 (`width * height * 3 / 2` bytes).
-pub fn draw(scene: &Scene, width: usize, height: usize, t: f32, out: &mut Vec<u8>) {
+/// What stays still in every frame of `scene`: the background and every
+/// disc but the ball, in planar YUV 4:2:0 (`width * height * 3 / 2` bytes).
+pub fn backdrop(scene: &Scene, width: usize, height: usize) -> Vec<u8> {
     let (w2, h2) = (width / 2, height / 2);
-    out.clear();
-    out.resize(width * height + 2 * w2 * h2, 0);
+    let mut out = vec![0; width * height + 2 * w2 * h2];
     let (luma, chroma) = out.split_at_mut(width * height);
     let (u_plane, v_plane) = chroma.split_at_mut(w2 * h2);
 
     let lerp = |a: u8, b: u8, f: f32| (f32::from(a) + (f32::from(b) - f32::from(a)) * f) as u8;
-    // Background: a vertical gradient crossed by bands. It stays still: the
-    // H.264 writer sends only what changes, so motion is kept to the discs.
+    // A vertical gradient crossed by bands.
     for row in 0..height {
         let f = row as f32 / height as f32;
         let band = (row / (height / scene.stripes as usize).max(1)).is_multiple_of(2);
@@ -106,31 +105,52 @@ pub fn draw(scene: &Scene, width: usize, height: usize, t: f32, out: &mut Vec<u8
         u_plane[row * w2..(row + 1) * w2].fill(lerp(scene.top.1, scene.bottom.1, f));
         v_plane[row * w2..(row + 1) * w2].fill(lerp(scene.top.2, scene.bottom.2, f));
     }
+    // In reverse, so the first of them lies on top.
+    for disc in scene.discs.iter().skip(1).rev() {
+        paint(disc, 0.0, width, height, &mut out);
+    }
+    out
+}
 
-    let side = width.min(height) as f32;
-    // In reverse, so the moving ball (the first) passes over the others.
-    for disc in scene.discs.iter().rev() {
-        // Bounce inside the frame.
-        let bounce = |p: f32| {
-            let p = p.rem_euclid(2.0);
-            if p > 1.0 { 2.0 - p } else { p }
-        };
-        let cx = bounce(disc.x + disc.dx * t) * width as f32;
-        let cy = bounce(disc.y + disc.dy * t) * height as f32;
-        let r = disc.radius * side;
-        let (x0, x1) = (((cx - r).max(0.0)) as usize, ((cx + r) as usize).min(width));
-        let (y0, y1) = (((cy - r).max(0.0)) as usize, ((cy + r) as usize).min(height));
-        for row in y0..y1 {
-            let dy = row as f32 - cy;
-            for col in x0..x1 {
-                let dx = col as f32 - cx;
-                if dx * dx + dy * dy <= r * r {
-                    luma[row * width + col] = disc.yuv.0;
-                    if row % 2 == 0 && col % 2 == 0 {
-                        u_plane[(row / 2) * w2 + col / 2] = disc.yuv.1;
-                        v_plane[(row / 2) * w2 + col / 2] = disc.yuv.2;
-                    }
-                }
+/// Frame `t` seconds into `scene`: its `backdrop` with the ball over it.
+pub fn draw(scene: &Scene, backdrop: &[u8], width: usize, height: usize, t: f32, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(backdrop);
+    if let Some(ball) = scene.discs.first() {
+        paint(ball, t, width, height, out);
+    }
+}
+
+/// Paints `disc` where it is at `t` seconds, row by row (a frame is
+/// drawn in the emulator's dev builds too, unoptimised).
+fn paint(disc: &Disc, t: f32, width: usize, height: usize, yuv: &mut [u8]) {
+    let (w2, h2) = (width / 2, height / 2);
+    let (luma, chroma) = yuv.split_at_mut(width * height);
+    let (u_plane, v_plane) = chroma.split_at_mut(w2 * h2);
+    // Bounce inside the frame.
+    let bounce = |p: f32| {
+        let p = p.rem_euclid(2.0);
+        if p > 1.0 { 2.0 - p } else { p }
+    };
+    let cx = bounce(disc.x + disc.dx * t) * width as f32;
+    let cy = bounce(disc.y + disc.dy * t) * height as f32;
+    let r = disc.radius * width.min(height) as f32;
+    let (y0, y1) = (((cy - r).max(0.0)) as usize, ((cy + r) as usize).min(height));
+    for row in y0..y1 {
+        let dy = row as f32 - cy;
+        let half = (r * r - dy * dy).max(0.0).sqrt();
+        // The columns whose centre lies within the disc.
+        let x0 = (cx - half).ceil().max(0.0) as usize;
+        let x1 = ((cx + half).floor() + 1.0).clamp(0.0, width as f32) as usize;
+        if x0 >= x1 {
+            continue;
+        }
+        luma[row * width + x0..row * width + x1].fill(disc.yuv.0);
+        if row % 2 == 0 {
+            let (c0, c1) = (x0.div_ceil(2), x1.div_ceil(2).min(w2));
+            if c0 < c1 && row / 2 < h2 {
+                u_plane[(row / 2) * w2 + c0..(row / 2) * w2 + c1].fill(disc.yuv.1);
+                v_plane[(row / 2) * w2 + c0..(row / 2) * w2 + c1].fill(disc.yuv.2);
             }
         }
     }

@@ -146,12 +146,20 @@ pub(super) struct H264Writer {
     /// The picture in macroblocks.
     mbs_wide: usize,
     mbs_high: usize,
-    /// The last frame sent, padded to whole macroblocks: what the decoder
-    /// holds as its reference, sample for sample.
-    reference: Vec<u8>,
-    /// The frame being sent, padded the same way.
-    current: Vec<u8>,
+    /// The last frame sent, as given: a macroblock whose samples equal it
+    /// there is skipped, the decoder keeping what it showed.
+    previous: Vec<u8>,
     frames: u32,
+}
+
+/// Where each plane of a frame starts, its width and height, and the side
+/// of a macroblock in it.
+#[derive(Debug, Clone, Copy)]
+struct Plane {
+    start: usize,
+    width: usize,
+    height: usize,
+    side: usize,
 }
 
 impl H264Writer {
@@ -166,17 +174,17 @@ impl H264Writer {
         if mbs_wide * mbs_high > 139_264 {
             return Err(format!("{width}x{height} is larger than any H.264 level allows"));
         }
-        let padded = mbs_wide * mbs_high * MB_SAMPLES;
-        Ok(H264Writer {
-            width,
-            height,
-            fps,
-            mbs_wide,
-            mbs_high,
-            reference: vec![0; padded],
-            current: vec![0; padded],
-            frames: 0,
-        })
+        Ok(H264Writer { width, height, fps, mbs_wide, mbs_high, previous: Vec::new(), frames: 0 })
+    }
+
+    fn planes(&self) -> [Plane; 3] {
+        let (w, h) = (self.width, self.height);
+        let chroma = (w / 2) * (h / 2);
+        [
+            Plane { start: 0, width: w, height: h, side: 16 },
+            Plane { start: w * h, width: w / 2, height: h / 2, side: 8 },
+            Plane { start: w * h + chroma, width: w / 2, height: h / 2, side: 8 },
+        ]
     }
 
     /// The sequence parameter set (NAL unit, no start code).
@@ -259,12 +267,11 @@ impl H264Writer {
         if yuv.len() != w * h * 3 / 2 {
             return Err(format!("a {w}x{h} frame has {} bytes, not {}", w * h * 3 / 2, yuv.len()));
         }
-        self.gather(yuv);
         let idr = self.frames == 0;
         let frame_num = self.frames % (1 << FRAME_NUM_BITS);
         self.frames = self.frames.wrapping_add(1);
 
-        let mut b = Bits::with_capacity(if idr { self.current.len() + 64 } else { 4096 });
+        let mut b = Bits::with_capacity(if idr { self.mbs_wide * self.mbs_high * (MB_SAMPLES + 2) + 64 } else { 4096 });
         b.ue(0); // first_mb_in_slice
         b.ue(if idr { 7 } else { 5 }); // slice_type: I or P, as are all this picture's slices
         b.ue(0); // pic_parameter_set_id
@@ -282,52 +289,73 @@ impl H264Writer {
         b.ue(1); // disable_deblocking_filter_idc: off
 
         let mut skipped = 0;
-        for (index, mb) in self.current.chunks_exact(MB_SAMPLES).enumerate() {
-            if !idr && mb == &self.reference[index * MB_SAMPLES..(index + 1) * MB_SAMPLES] {
-                skipped += 1;
-                continue;
+        let mut mb = [0u8; MB_SAMPLES];
+        for my in 0..self.mbs_high {
+            // Most rows of macroblocks are unchanged: one comparison per plane finds them.
+            let row_unchanged = !idr && self.unchanged(yuv, my, None);
+            for mx in 0..self.mbs_wide {
+                if row_unchanged || (!idr && self.unchanged(yuv, my, Some(mx))) {
+                    skipped += 1;
+                    continue;
+                }
+                if !idr {
+                    b.ue(skipped); // mb_skip_run
+                    skipped = 0;
+                }
+                b.ue(if idr { I_PCM_IN_I } else { I_PCM_IN_P });
+                b.align_zero(); // pcm_alignment_zero_bit
+                self.macroblock(yuv, mx, my, &mut mb);
+                b.bytes(&mb);
             }
-            if !idr {
-                b.ue(skipped); // mb_skip_run
-                skipped = 0;
-            }
-            b.ue(if idr { I_PCM_IN_I } else { I_PCM_IN_P });
-            b.align_zero(); // pcm_alignment_zero_bit
-            b.bytes(mb);
         }
         if skipped > 0 {
             b.ue(skipped);
         }
-        std::mem::swap(&mut self.reference, &mut self.current);
+        self.previous.clear();
+        self.previous.extend_from_slice(yuv);
         Ok((nal(if idr { 3 } else { 2 }, if idr { NAL_IDR } else { NAL_SLICE }, &b.finish()), idr))
     }
 
-    /// Copies `yuv` into `current` in macroblock order (each macroblock's
-    /// 256 luma, 64 Cb and 64 Cr samples together, as `I_PCM` sends them),
-    /// repeating the last row and column into the padding, 0 raised to 1.
-    fn gather(&mut self, yuv: &[u8]) {
-        let (w, h) = (self.width, self.height);
-        let (luma, chroma) = yuv.split_at(w * h);
-        let (cb, cr) = chroma.split_at(w / 2 * (h / 2));
-        let planes = [(luma, w, h, 16, 0), (cb, w / 2, h / 2, 8, 256), (cr, w / 2, h / 2, 8, 256 + 64)];
-        for my in 0..self.mbs_high {
-            for (plane, pw, ph, size, offset) in planes {
-                for y in 0..size {
-                    let row = &plane[(my * size + y).min(ph - 1) * pw..][..pw];
-                    for mx in 0..self.mbs_wide {
-                        let at = (my * self.mbs_wide + mx) * MB_SAMPLES + offset + y * size;
-                        let out = &mut self.current[at..at + size];
-                        let x0 = mx * size;
-                        match row.get(x0..x0 + size) {
-                            Some(samples) => out.copy_from_slice(samples),
-                            None => out.iter_mut().enumerate().for_each(|(x, s)| *s = row[(x0 + x).min(pw - 1)]),
-                        }
-                    }
+    /// Whether the samples of macroblock row `my` (column `mx` of it, or the
+    /// whole row) are those of the previous frame. Padding repeats the
+    /// frame's edge, so comparing the samples inside the frame is enough.
+    fn unchanged(&self, yuv: &[u8], my: usize, mx: Option<usize>) -> bool {
+        self.planes().iter().all(|p| {
+            let rows = my * p.side..((my + 1) * p.side).min(p.height);
+            match mx {
+                None => {
+                    let span = p.start + rows.start * p.width..p.start + rows.end * p.width;
+                    yuv[span.clone()] == self.previous[span]
                 }
+                Some(mx) => rows.into_iter().all(|y| {
+                    let at = p.start + y * p.width;
+                    let span = at + mx * p.side..at + ((mx + 1) * p.side).min(p.width);
+                    yuv[span.clone()] == self.previous[span]
+                }),
+            }
+        })
+    }
+
+    /// The samples of macroblock (`mx`, `my`) as `I_PCM` sends them: 256
+    /// luma, 64 Cb, 64 Cr, each in rows; past the frame's edge the last row
+    /// and column repeat; 0 is raised to 1.
+    fn macroblock(&self, yuv: &[u8], mx: usize, my: usize, out: &mut [u8; MB_SAMPLES]) {
+        let mut at = 0;
+        for p in self.planes() {
+            for y in 0..p.side {
+                let row = &yuv[p.start + (my * p.side + y).min(p.height - 1) * p.width..][..p.width];
+                let (x0, to) = (mx * p.side, &mut out[at..at + p.side]);
+                match row.get(x0..x0 + p.side) {
+                    Some(samples) => to.copy_from_slice(samples),
+                    None => to.iter_mut().enumerate().for_each(|(x, s)| *s = row[(x0 + x).min(p.width - 1)]),
+                }
+                at += p.side;
             }
         }
-        for sample in &mut self.current {
-            *sample = (*sample).max(1);
+        for sample in out.iter_mut() {
+            if *sample == 0 {
+                *sample = 1;
+            }
         }
     }
 }

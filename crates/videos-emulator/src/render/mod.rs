@@ -103,8 +103,9 @@ pub fn each_frame(job: &RenderJob, mut f: impl FnMut(u32, &[u8]) -> Result<(), S
     let mut index: u32 = 0;
     for (prompt, seconds) in &job.segments {
         let scene = frames::Scene::new(prompt);
+        let backdrop = frames::backdrop(&scene, width, height);
         for i in 0..seconds * job.fps {
-            frames::draw(&scene, width, height, i as f32 / job.fps as f32, &mut frame);
+            frames::draw(&scene, &backdrop, width, height, i as f32 / job.fps as f32, &mut frame);
             let time = caption::timecode(index, job.fps);
             caption::draw(&mut frame, width, height, &[&job.title, &job.subtitle, &time]);
             f(index, &frame)?;
