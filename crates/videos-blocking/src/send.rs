@@ -19,7 +19,7 @@ pub(crate) type BodyReader = ureq::BodyReader<'static>;
 /// The first moment of a call: the wall clock is read and the jitter drawn
 /// once; each later moment reads only the monotonic clock (`Now::later`).
 fn start() -> Now {
-    Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
+    Now::new(Instant::now(), SystemTime::now(), videos_core::random::unit())
 }
 
 /// ureq's error as the core's.

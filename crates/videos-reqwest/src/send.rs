@@ -16,7 +16,7 @@ use crate::body::to_reqwest;
 /// The first moment of a call: the wall clock is read and the jitter drawn
 /// once; each later moment reads only the monotonic clock (`Now::later`).
 fn start() -> Now {
-    Now::new(Instant::now(), SystemTime::now(), fastrand::f64())
+    Now::new(Instant::now(), SystemTime::now(), videos_core::random::unit())
 }
 
 fn classify(error: &reqwest::Error) -> TransportFailure {
