@@ -1,22 +1,38 @@
 //! Random numbers for what needs no secrecy, only difference: idempotency
 //! keys and jitter seeds for each call, names of temporary files.
 //!
-//! They come from std's randomly keyed hasher (SipHash, its keys drawn from
-//! the operating system once per thread, then stepped for every hasher)
-//! over a process-wide counter, so two draws never hash the same input
-//! under the same keys. The transports call these; the core's state
-//! machines take the numbers as inputs and stay deterministic in tests.
+//! Each thread seeds a wyrand generator once from std's randomly keyed
+//! hasher (SipHash, its keys drawn from the operating system) over a
+//! process-wide counter, so no two threads start alike; a draw is then a
+//! few multiplications, which matters on a call's path. The transports call
+//! these; the core's state machines take the numbers as inputs and stay
+//! deterministic in tests.
 
+use std::cell::Cell;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-static DRAWS: AtomicU64 = AtomicU64::new(0);
+static SEEDS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static STATE: Cell<u64> = Cell::new(seed());
+}
+
+fn seed() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(SEEDS.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
+}
 
 /// 64 random bits.
 pub fn u64() -> u64 {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(DRAWS.fetch_add(1, Ordering::Relaxed));
-    hasher.finish()
+    STATE.with(|state| {
+        // wyrand: a Weyl sequence mixed by one wide multiplication.
+        let s = state.get().wrapping_add(0xa076_1d64_78bd_642f);
+        state.set(s);
+        let wide = u128::from(s) * u128::from(s ^ 0xe703_7ed1_a0b4_28db);
+        (wide as u64) ^ (wide >> 64) as u64
+    })
 }
 
 /// 128 random bits.
