@@ -23,7 +23,8 @@ use videos_tests::bench_server::{BenchServer, bare_retrieve, bare_ureq_retrieve}
 
 const CALLS: usize = 3_000;
 
-const SIDES: &[&str] = &["sdk", "bare-defaults", "bare-same", "blocking-sdk", "blocking-bare-defaults"];
+const SIDES: &[&str] =
+    &["sdk", "bare-defaults", "bare-same", "blocking-sdk", "blocking-bare-defaults", "blocking-bare-same"];
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
@@ -58,7 +59,10 @@ fn blocking(which: &str) {
     let server = runtime.block_on(BenchServer::start());
     let config = videos_core::Config::new("sk-bench").with_base_url(&format!("{}/v1", server.url)).expect("base url");
     let sdk = videos_blocking::Client::new(config).expect("client").videos();
-    let agent = ureq::Agent::new_with_defaults();
+    let agent = match which {
+        "blocking-bare-same" => blocking_same_agent(),
+        _ => ureq::Agent::new_with_defaults(),
+    };
     let url = format!("{}/v1/videos/video_bench", server.url);
     for _ in 0..CALLS {
         if which == "blocking-sdk" {
@@ -67,4 +71,18 @@ fn blocking(which: &str) {
             std::hint::black_box(bare_ureq_retrieve(&agent, &url));
         }
     }
+}
+
+/// A bare agent with the SDK's timeouts, set per phase as the SDK sets them.
+fn blocking_same_agent() -> ureq::Agent {
+    use videos_core::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+        .timeout_send_request(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_send_body(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_recv_response(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_recv_body(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_per_read(Some(DEFAULT_READ_TIMEOUT))
+        .build()
+        .into()
 }

@@ -20,6 +20,9 @@ pub enum Step {
     After(std::time::Duration, Box<Step>),
     /// Send these bytes, then hold the connection open, silent, this long.
     Stall(Vec<u8>, std::time::Duration),
+    /// Read nothing, answer nothing: hold the connection open this long,
+    /// so a client's upload fills the socket buffers and its writes block.
+    Deaf(std::time::Duration),
 }
 
 impl Step {
@@ -65,6 +68,10 @@ impl RawServer {
                 let Ok((mut socket, _)) = listener.accept().await else { return };
                 let step = script.get(index).or(script.last()).cloned().unwrap_or(Step::Close);
                 index += 1;
+                if let Step::Deaf(time) = step {
+                    tokio::time::sleep(time).await;
+                    continue;
+                }
                 let head = read_request(&mut socket).await;
                 seen.lock().expect("lock").push(head);
                 let step = match step {

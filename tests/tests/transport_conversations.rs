@@ -344,6 +344,34 @@ async fn a_body_that_goes_silent_ends_at_the_read_timeout_on_both_clients() {
 }
 
 #[tokio::test]
+async fn an_upload_the_server_never_reads_ends_at_the_request_timeout_on_both_clients() {
+    // 48 MiB is more than loopback's socket buffers hold, so writes block.
+    // With a 2.5 s budget the blocking client limits each write to 1.5 s (a
+    // constant, so ureq sets the socket's send timeout once per connection),
+    // and the budget still ends the call.
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("big.png");
+    std::fs::write(&image, vec![7u8; 48 << 20]).unwrap();
+    let mut seen = Vec::new();
+    for i in 0..2 {
+        let server = RawServer::start(vec![Step::Deaf(Duration::from_secs(8))]).await;
+        let quick = config(&server.url)
+            .with_timeouts(Duration::from_secs(1), Duration::from_millis(2_500))
+            .with_retry(RetryPolicy::none());
+        let t = both(&quick)[i].clone();
+        let params = CreateVideo::new("upload")
+            .input_reference(videos_core::InputReference::Upload(videos_core::FilePart::from_path(&image).unwrap()));
+        let started = std::time::Instant::now();
+        let result = t.create(params).await;
+        let took = started.elapsed();
+        assert!(matches!(&result, Err(e) if e.is_timeout()), "{}: {result:?}", t.name());
+        assert!(took >= Duration::from_millis(1_400) && took < Duration::from_secs(4), "{}: {took:?}", t.name());
+        seen.push(result.is_err());
+    }
+    assert_eq!(seen, [true, true]);
+}
+
+#[tokio::test]
 async fn cursors_that_cycle_end_list_all_with_an_error_on_both_clients() {
     // a, b, a, b, …: before, list_all followed this forever.
     let page = |id: &str| {

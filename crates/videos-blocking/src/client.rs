@@ -45,6 +45,7 @@ impl Client {
             .timeout_recv_response(Some(defaults.head))
             .timeout_recv_body(defaults.body)
             .timeout_per_read(Some(defaults.read))
+            .timeout_per_write(crate::send::per_write(defaults.head))
             // Error statuses are answers the core parses, not transport failures.
             .http_status_as_error(false)
             // The core decides about redirects: credentials never follow one to another host.

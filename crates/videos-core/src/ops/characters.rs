@@ -70,6 +70,6 @@ impl Operation for RetrieveCharacter {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("character_id", &self.character_id)?;
-        build(Draft::new(Method::GET, format!("/videos/characters/{id}")), config, options)
+        build(Draft::new(Method::GET, ["/videos/characters/", &id].concat()), config, options)
     }
 }

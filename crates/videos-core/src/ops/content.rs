@@ -76,7 +76,7 @@ impl DownloadContent {
     /// Builds the request. Nothing is sent.
     pub fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;
-        let mut draft = Draft::new(Method::GET, format!("/videos/{id}/content"));
+        let mut draft = Draft::new(Method::GET, ["/videos/", &id, "/content"].concat());
         draft.query.push_opt("variant", self.variant.as_ref().map(|v| v.as_str()));
         // The asset's own type, which the upstream spec lists for this
         // operation (a validating proxy answers 406 to anything else).

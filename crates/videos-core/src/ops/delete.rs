@@ -29,6 +29,6 @@ impl Operation for DeleteVideo {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;
-        build(Draft::new(Method::DELETE, format!("/videos/{id}")), config, options)
+        build(Draft::new(Method::DELETE, ["/videos/", &id].concat()), config, options)
     }
 }

@@ -40,7 +40,8 @@ impl Operation for RemixVideo {
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;
         validate::prompt("prompt", &self.prompt)?;
-        let draft = Draft::new(Method::POST, format!("/videos/{id}/remix")).json(&VideoRemixBody::new(&self.prompt))?;
+        let draft =
+            Draft::new(Method::POST, ["/videos/", &id, "/remix"].concat()).json(&VideoRemixBody::new(&self.prompt))?;
         build(draft, config, options)
     }
 }

@@ -29,6 +29,6 @@ impl Operation for RetrieveVideo {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;
-        build(Draft::new(Method::GET, format!("/videos/{id}")), config, options)
+        build(Draft::new(Method::GET, ["/videos/", &id].concat()), config, options)
     }
 }
