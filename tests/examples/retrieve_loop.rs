@@ -12,14 +12,19 @@
 //!   the same GET and serde parse (what a user would write instead);
 //!   `bare-same`: bare reqwest with the SDK's 600 s request timeout.
 //! - `blocking-sdk`: videos-blocking; `blocking-bare-defaults`:
-//!   `ureq::Agent::new_with_defaults()` with the same GET and parse.
+//!   `ureq::Agent::new_with_defaults()` with the same GET and parse;
+//!   `blocking-bare-same`: a bare agent with the SDK's timeouts per phase.
 //!
 //! Every total includes the server and start-up; the difference of two
 //! totals divided by 3,000 is one side's extra cost per call.
+//!
+//! `retrieve_loop SIDE c64` runs an async side as 64 tasks on two worker
+//! threads instead (valgrind runs them one at a time, so the count is the
+//! work done, scheduling included, not the waiting).
 
 use std::time::Duration;
 
-use videos_tests::bench_server::{BenchServer, bare_retrieve, bare_ureq_retrieve};
+use videos_tests::bench_server::{BenchServer, bare_retrieve, bare_ureq_retrieve, ureq_agent_with_sdk_timeouts};
 
 const CALLS: usize = 3_000;
 
@@ -32,7 +37,12 @@ fn main() {
     if which.starts_with("blocking") {
         return blocking(&which);
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let concurrent = std::env::args().nth(2).as_deref() == Some("c64");
+    let runtime = if concurrent {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    };
     runtime.block_on(async {
         let server = BenchServer::start().await;
         let config =
@@ -43,6 +53,26 @@ fn main() {
             _ => reqwest::Client::new(),
         };
         let url = format!("{}/v1/videos/video_bench", server.url);
+        if concurrent {
+            let tasks: Vec<_> = (0..64)
+                .map(|_| {
+                    let (sdk, bare, url, which) = (sdk.clone(), bare.clone(), url.clone(), which.clone());
+                    tokio::spawn(async move {
+                        for _ in 0..CALLS / 64 {
+                            if which == "sdk" {
+                                std::hint::black_box(sdk.retrieve("video_bench").await.expect("retrieve"));
+                            } else {
+                                std::hint::black_box(bare_retrieve(&bare, &url).await);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+            return;
+        }
         for _ in 0..CALLS {
             if which == "sdk" {
                 std::hint::black_box(sdk.retrieve("video_bench").await.expect("retrieve"));
@@ -60,7 +90,7 @@ fn blocking(which: &str) {
     let config = videos_core::Config::new("sk-bench").with_base_url(&format!("{}/v1", server.url)).expect("base url");
     let sdk = videos_blocking::Client::new(config).expect("client").videos();
     let agent = match which {
-        "blocking-bare-same" => blocking_same_agent(),
+        "blocking-bare-same" => ureq_agent_with_sdk_timeouts(),
         _ => ureq::Agent::new_with_defaults(),
     };
     let url = format!("{}/v1/videos/video_bench", server.url);
@@ -71,18 +101,4 @@ fn blocking(which: &str) {
             std::hint::black_box(bare_ureq_retrieve(&agent, &url));
         }
     }
-}
-
-/// A bare agent with the SDK's timeouts, set per phase as the SDK sets them.
-fn blocking_same_agent() -> ureq::Agent {
-    use videos_core::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
-    ureq::Agent::config_builder()
-        .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
-        .timeout_send_request(Some(DEFAULT_REQUEST_TIMEOUT))
-        .timeout_send_body(Some(DEFAULT_REQUEST_TIMEOUT))
-        .timeout_recv_response(Some(DEFAULT_REQUEST_TIMEOUT))
-        .timeout_recv_body(Some(DEFAULT_REQUEST_TIMEOUT))
-        .timeout_per_read(Some(DEFAULT_READ_TIMEOUT))
-        .build()
-        .into()
 }

@@ -51,6 +51,24 @@ pub fn bare_ureq_retrieve(agent: &ureq::Agent, url: &str) -> videos_types::Video
     serde_json::from_slice(&body).expect("video")
 }
 
+/// A bare ureq agent with the SDK's default timeouts, set per phase as the
+/// SDK sets them: the same-settings baseline of the blocking client.
+pub fn ureq_agent_with_sdk_timeouts() -> ureq::Agent {
+    use videos_core::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+        .timeout_send_request(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_send_body(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_recv_response(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_recv_body(Some(DEFAULT_REQUEST_TIMEOUT))
+        .timeout_per_read(Some(DEFAULT_READ_TIMEOUT))
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into()
+}
+
 #[derive(Clone)]
 struct Shared {
     video: Bytes,
