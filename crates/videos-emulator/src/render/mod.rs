@@ -157,6 +157,17 @@ mod tests {
         assert_eq!(&sheet[..2], &[0xff, 0xd8], "JPEG start of image");
     }
 
+    #[test]
+    fn the_movie_lasts_exactly_the_clip_at_24_fps() {
+        // Before, the movie header said 7.872 s for an 8 s clip at 24 fps:
+        // each frame's 41.67 ms was truncated to 41 ms on the way to a
+        // millisecond timescale. Players and ffprobe read the movie header.
+        let dir = tempfile::tempdir().unwrap();
+        let job = test_job("eight seconds", 8, 64, 64, 24);
+        let probe = probe(&std::fs::read(render(&job, dir.path()).unwrap().video).unwrap()).unwrap();
+        assert_eq!((probe.movie_duration_ms, probe.duration_ms, probe.frames), (8000, 8000, 192));
+    }
+
     /// The video track holds what a player expects: the parameter sets in
     /// its header, then one picture per sample, a key frame first.
     #[test]
