@@ -352,7 +352,6 @@ async fn an_upload_the_server_never_reads_ends_at_the_request_timeout_on_both_cl
     let dir = tempfile::tempdir().unwrap();
     let image = dir.path().join("big.png");
     std::fs::write(&image, vec![7u8; 48 << 20]).unwrap();
-    let mut seen = Vec::new();
     for i in 0..2 {
         let server = RawServer::start(vec![Step::Deaf(Duration::from_secs(8))]).await;
         let quick = config(&server.url)
@@ -366,9 +365,7 @@ async fn an_upload_the_server_never_reads_ends_at_the_request_timeout_on_both_cl
         let took = started.elapsed();
         assert!(matches!(&result, Err(e) if e.is_timeout()), "{}: {result:?}", t.name());
         assert!(took >= Duration::from_millis(1_400) && took < Duration::from_secs(4), "{}: {took:?}", t.name());
-        seen.push(result.is_err());
     }
-    assert_eq!(seen, [true, true]);
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ fn imf_fixdate(s: &str) -> Option<SystemTime> {
     if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" || [7, 11, 16].iter().any(|&i| b[i] != b' ') {
         return None;
     }
-    let weekday = DAYS.iter().position(|d| Some(*d) == s.get(..3))?;
+    let weekday = short_weekday(s)?;
     instant(weekday, number(&b[12..16])?, month(&b[8..11])?, number(&b[5..7])?, &b[17..25])
 }
 
@@ -50,9 +50,14 @@ fn asctime(s: &str) -> Option<SystemTime> {
     if b.len() != 24 || [3, 7, 10, 19].iter().any(|&i| b[i] != b' ') {
         return None;
     }
-    let weekday = DAYS.iter().position(|d| Some(*d) == s.get(..3))?;
+    let weekday = short_weekday(s)?;
     let day = if b[8] == b' ' { number(&b[9..10])? } else { number(&b[8..10])? };
     instant(weekday, number(&b[20..24])?, month(&b[4..7])?, day, &b[11..19])
+}
+
+/// The weekday (0 is Monday) that `s` starts with, as `Sun`.
+fn short_weekday(s: &str) -> Option<usize> {
+    DAYS.iter().position(|d| Some(*d) == s.get(..3))
 }
 
 /// A run of ASCII digits as a number.

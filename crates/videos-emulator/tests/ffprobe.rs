@@ -7,6 +7,15 @@ use std::process::Command;
 
 use videos_emulator::render::{RenderJob, render};
 
+/// Whether `tool` runs here; if not, says loudly what was not checked.
+fn installed(tool: &str, unchecked: &str) -> bool {
+    let here = Command::new(tool).arg("-version").output().is_ok();
+    if !here {
+        eprintln!("SKIPPED: {tool} is not installed (apt-get install ffmpeg); {unchecked}");
+    }
+    here
+}
+
 /// ffprobe's JSON about `path`: (format duration, [(codec_type, duration)]).
 fn probe(path: &std::path::Path) -> Option<(f64, Vec<(String, f64)>)> {
     let output = Command::new("ffprobe")
@@ -28,10 +37,7 @@ fn probe(path: &std::path::Path) -> Option<(f64, Vec<(String, f64)>)> {
 
 #[test]
 fn ffprobe_sees_both_streams_lasting_exactly_the_clip() {
-    if Command::new("ffprobe").arg("-version").output().is_err() {
-        eprintln!(
-            "SKIPPED: ffprobe is not installed (apt-get install ffmpeg); the MP4's durations were not checked by FFmpeg"
-        );
+    if !installed("ffprobe", "the MP4's durations were not checked by FFmpeg") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -64,10 +70,7 @@ fn ffprobe_sees_both_streams_lasting_exactly_the_clip() {
 /// emulator's writer, must give back every frame exactly as it was drawn.
 #[test]
 fn ffmpeg_decodes_every_frame_to_exactly_what_was_drawn() {
-    if Command::new("ffmpeg").arg("-version").output().is_err() {
-        eprintln!(
-            "SKIPPED: ffmpeg is not installed (apt-get install ffmpeg); the H.264 stream was not decoded by FFmpeg"
-        );
+    if !installed("ffmpeg", "the H.264 stream was not decoded by FFmpeg") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -177,6 +177,11 @@ impl H264Writer {
         Ok(H264Writer { width, height, fps, mbs_wide, mbs_high, previous: Vec::new(), frames: 0 })
     }
 
+    /// Frame width, height and rate, as given to [`H264Writer::new`].
+    pub(super) fn format(&self) -> (usize, usize, u32) {
+        (self.width, self.height, self.fps)
+    }
+
     fn planes(&self) -> [Plane; 3] {
         let (w, h) = (self.width, self.height);
         let chroma = (w / 2) * (h / 2);

@@ -16,9 +16,6 @@ const AUDIO_TRACK: u32 = 2;
 /// Frames in, an MP4 file out.
 pub(super) struct Mp4Encoder {
     encoder: H264Writer,
-    width: usize,
-    height: usize,
-    fps: u32,
     /// Length-prefixed (AVCC) samples and whether each is a key frame.
     samples: Vec<(Vec<u8>, bool)>,
 }
@@ -26,7 +23,7 @@ pub(super) struct Mp4Encoder {
 impl Mp4Encoder {
     /// An encoder for `width` x `height` frames at `fps`.
     pub(super) fn new(width: usize, height: usize, fps: u32) -> Result<Self, String> {
-        Ok(Self { encoder: H264Writer::new(width, height, fps)?, width, height, fps, samples: Vec::new() })
+        Ok(Self { encoder: H264Writer::new(width, height, fps)?, samples: Vec::new() })
     }
 
     /// Encodes one YUV 4:2:0 frame.
@@ -47,7 +44,8 @@ impl Mp4Encoder {
         // The movie uses the same timescale as the track: the muxer converts
         // each sample's duration to the movie's timescale and truncates, so
         // a coarser one (milliseconds) lost 2/3 ms per frame (7.872 s for 8 s).
-        let timescale = self.fps * 100;
+        let (width, height, fps) = self.encoder.format();
+        let timescale = fps * 100;
         let config = mp4::Mp4Config {
             major_brand: str::parse("isom").map_err(mp4_err)?,
             minor_version: 512,
@@ -65,8 +63,8 @@ impl Mp4Encoder {
                 timescale,
                 language: "und".to_owned(),
                 media_conf: mp4::MediaConfig::AvcConfig(mp4::AvcConfig {
-                    width: u16::try_from(self.width).map_err(|_| "too wide")?,
-                    height: u16::try_from(self.height).map_err(|_| "too tall")?,
+                    width: u16::try_from(width).map_err(|_| "too wide")?,
+                    height: u16::try_from(height).map_err(|_| "too tall")?,
                     seq_param_set: sps,
                     pic_param_set: pps,
                 }),
@@ -98,9 +96,8 @@ impl Mp4Encoder {
                 bytes: Bytes::from(bytes),
             };
             writer.write_sample(VIDEO_TRACK, &sample).map_err(mp4_err)?;
-            let second_done = (i + 1) % self.fps as usize == 0 || i + 1 == frames;
-            let until =
-                (i as u64 + 1) * u64::from(audio::SAMPLE_RATE) / u64::from(self.fps) + u64::from(audio::PRIMING);
+            let second_done = (i + 1) % fps as usize == 0 || i + 1 == frames;
+            let until = (i as u64 + 1) * u64::from(audio::SAMPLE_RATE) / u64::from(fps) + u64::from(audio::PRIMING);
             while second_done
                 && let Some((j, packet)) =
                     packets.next_if(|(j, _)| i + 1 == frames || (*j as u64) * u64::from(audio::FRAME) < until)
