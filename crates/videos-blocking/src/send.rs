@@ -3,7 +3,7 @@
 //! decision of its own; see [`videos_core::exchange`].
 
 use std::io::Read;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::Request;
@@ -15,12 +15,6 @@ use crate::body::to_ureq;
 
 /// The body of a response, read as the exchange asks.
 pub(crate) type BodyReader = ureq::BodyReader<'static>;
-
-/// The first moment of a call: the wall clock is read and the jitter drawn
-/// once; each later moment reads only the monotonic clock (`Now::later`).
-fn start() -> Now {
-    Now::new(Instant::now(), SystemTime::now(), videos_core::random::unit())
-}
 
 /// The limit on each socket write: the head's budget less a second, which
 /// changes no deadline (a write that starts in the first second ends before
@@ -111,7 +105,7 @@ pub(crate) fn drive<T>(
     exchange: &mut Exchange<T>,
     body: &mut Option<BodyReader>,
 ) -> Result<ApiResponse<T>, Error> {
-    let start = start();
+    let start = Now::start();
     let mut now = start;
     loop {
         match exchange.next_action(&now) {

@@ -5,19 +5,13 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use http::Request;
 use videos_core::exchange::timed_out;
 use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TokenProvider, TransportError, TransportFailure};
 
 use crate::body::to_reqwest;
-
-/// The first moment of a call: the wall clock is read and the jitter drawn
-/// once; each later moment reads only the monotonic clock (`Now::later`).
-fn start() -> Now {
-    Now::new(Instant::now(), SystemTime::now(), videos_core::random::unit())
-}
 
 fn classify(error: &reqwest::Error) -> TransportFailure {
     if error.is_timeout() {
@@ -91,7 +85,7 @@ pub(crate) async fn drive<T>(
     exchange: &mut Exchange<T>,
     response: &mut Option<reqwest::Response>,
 ) -> Result<ApiResponse<T>, Error> {
-    let start = start();
+    let start = Now::start();
     let mut now = start;
     let mut timer = Timer::default();
     loop {

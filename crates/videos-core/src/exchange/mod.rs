@@ -88,6 +88,14 @@ impl Now {
         Self { at, wall, jitter }
     }
 
+    /// The first moment of a call, from the clocks, with a fresh jitter: the
+    /// wall clock is read and the jitter drawn once per call, each later
+    /// moment comes from [`Now::later`]. Only transports call this; the
+    /// state machines take a `Now` and stay deterministic in tests.
+    pub fn start() -> Self {
+        Self::new(Instant::now(), SystemTime::now(), crate::random::unit())
+    }
+
     /// This moment moved on to `at`, the wall clock with it: a transport reads
     /// the wall clock and draws the jitter once per call, and only the
     /// monotonic clock after each step.

@@ -22,12 +22,20 @@ pub struct RenderJob {
     pub title: String,
     /// The second line (the job's prompt; cut to the frame's width).
     pub subtitle: String,
-    /// Frame width in pixels (even).
+    /// Frame width in pixels (an odd one is drawn one narrower).
     pub width: usize,
-    /// Frame height in pixels (even).
+    /// Frame height in pixels (an odd one is drawn one shorter).
     pub height: usize,
     /// Frames per second.
     pub fps: u32,
+}
+
+impl RenderJob {
+    /// The size of the frames drawn: the job's, rounded down to even, as
+    /// 4:2:0 chroma needs.
+    pub fn frame_size(&self) -> (usize, usize) {
+        (self.width & !1, self.height & !1)
+    }
 }
 
 /// Where the rendered files are.
@@ -65,7 +73,7 @@ const SPRITE_COLUMNS: usize = 5;
 /// final names only when complete (written as `.part`, then renamed).
 pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let (width, height) = (job.width & !1, job.height & !1);
+    let (width, height) = job.frame_size();
     if width == 0 || height == 0 || job.fps == 0 {
         return Err(format!("cannot render {width}x{height} at {} fps", job.fps));
     }
@@ -95,10 +103,10 @@ pub fn render(job: &RenderJob, dir: &Path) -> Result<Rendered, String> {
 }
 
 /// Calls `f` with each frame of `job` in order (its index, and the frame in
-/// planar YUV 4:2:0 at the job's size, rounded down to even): the pictures
+/// planar YUV 4:2:0 at [`RenderJob::frame_size`]): the pictures
 /// the MP4 shows, sample for sample.
 pub fn each_frame(job: &RenderJob, mut f: impl FnMut(u32, &[u8]) -> Result<(), String>) -> Result<(), String> {
-    let (width, height) = (job.width & !1, job.height & !1);
+    let (width, height) = job.frame_size();
     let mut frame = Vec::new();
     let mut index: u32 = 0;
     for (prompt, seconds) in &job.segments {
@@ -127,6 +135,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::mp4_out::VIDEO_TRACK as VIDEO_TRACK_ID;
+    use super::*;
 
     /// One prompt for `seconds`, at `width` x `height` and `fps`.
     fn test_job(prompt: &str, seconds: u32, width: usize, height: usize, fps: u32) -> RenderJob {
@@ -139,7 +148,6 @@ mod tests {
             fps,
         }
     }
-    use super::*;
 
     #[test]
     fn renders_a_playable_mp4_of_the_right_size_and_length() {
