@@ -19,8 +19,9 @@
 //! totals divided by 3,000 is one side's extra cost per call.
 //!
 //! `retrieve_loop SIDE c64` runs an async side as 64 tasks of 46 retrieves
-//! (2,944 in all) on two worker threads instead (valgrind runs them one at a time, so the count is the
-//! work done, scheduling included, not the waiting).
+//! (2,944 in all) on two worker threads instead. Valgrind runs the threads
+//! one at a time, so the count is the work done, scheduling included, not
+//! the waiting.
 
 use std::time::Duration;
 

@@ -52,7 +52,9 @@ pub fn bare_ureq_retrieve(agent: &ureq::Agent, url: &str) -> videos_types::Video
 }
 
 /// A bare ureq agent with the SDK's default timeouts, set per phase as the
-/// SDK sets them: the same-settings baseline of the blocking client.
+/// SDK sets them, the per-write limit included (the request budget less a
+/// second, as `videos-blocking`'s `send::per_write` gives it): the
+/// same-settings baseline of the blocking client.
 pub fn ureq_agent_with_sdk_timeouts() -> ureq::Agent {
     use videos_core::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
     ureq::Agent::config_builder()
@@ -63,6 +65,7 @@ pub fn ureq_agent_with_sdk_timeouts() -> ureq::Agent {
         .timeout_recv_response(Some(DEFAULT_REQUEST_TIMEOUT))
         .timeout_recv_body(Some(DEFAULT_REQUEST_TIMEOUT))
         .timeout_per_read(Some(DEFAULT_READ_TIMEOUT))
+        .timeout_per_write(Some(DEFAULT_REQUEST_TIMEOUT - std::time::Duration::from_secs(1)))
         .max_redirects(0)
         .max_redirects_will_error(false)
         .build()
