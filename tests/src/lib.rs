@@ -1,6 +1,7 @@
 //! Shared harness for the workspace-level tests in `tests/tests/`.
 
 pub mod bench_server;
+pub mod brief;
 pub mod measure;
 pub mod raw;
 pub mod transport;

@@ -1,11 +1,10 @@
 //! Every example JSON document in the brief (`../shared/seeds/`) parses as a
 //! `Video`, and loses nothing when written back.
 //!
-//! The examples are kept as fixtures so the test runs anywhere; when the
+//! The examples are kept as fixtures so the test runs anywhere; where the
 //! seeds are beside the checkout (as in CI) a second test checks that the
-//! fixtures are exactly the examples the seeds contain.
-
-use std::path::PathBuf;
+//! fixtures are exactly the examples the seeds contain, and elsewhere says
+//! it skipped. The same holds for the one fact read from the upstream spec.
 
 use serde_json::Value;
 use videos_types::{Video, VideoContentVariant, VideoSeconds, VideoSize, VideoStatus};
@@ -69,15 +68,9 @@ fn video_documents(text: &str) -> Vec<Value> {
 
 #[test]
 fn fixtures_are_the_seed_examples() {
-    let dir: PathBuf = xtask::workspace_root().join("../shared/seeds");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        // CI always has the seeds beside the checkout; elsewhere they are optional.
-        assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", dir.display());
-        eprintln!("skipped: {} not found", dir.display());
-        return;
-    };
+    let Some(dir) = videos_tests::brief::beside("seeds", "fixtures_are_the_seed_examples") else { return };
     let mut from_seeds = Vec::new();
-    for entry in entries {
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         for doc in video_documents(&text) {
             if !from_seeds.contains(&doc) {
@@ -93,16 +86,19 @@ fn fixtures_are_the_seed_examples() {
     }
 }
 
+/// The media types the upstream spec lists for a content download, as
+/// recorded in `tests/fixtures/upstream/content-media-types.json`.
+fn recorded_content_media_types() -> Vec<String> {
+    let path = xtask::workspace_root().join("tests/fixtures/upstream/content-media-types.json");
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    record["media_types"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect()
+}
+
 #[test]
 fn every_download_asks_with_an_accept_the_upstream_spec_lists() {
     // A proxy that validates against the upstream spec (Prism) answers 406
     // to any other Accept, as it did to `application/binary`.
-    let path = xtask::workspace_root().join("../shared/reference/videos-upstream.openapi.yaml");
-    let text = std::fs::read_to_string(&path).expect("the upstream reference beside the project");
-    let spec: serde_json::Value = serde_norway::from_str(&text).expect("YAML");
-    let listed = spec["paths"]["/videos/{video_id}/content"]["get"]["responses"]["200"]["content"]
-        .as_object()
-        .expect("the content operation lists its media types");
+    let listed = recorded_content_media_types();
     let config = videos_core::Config::new("k");
     for variant in [
         None,
@@ -114,10 +110,23 @@ fn every_download_asks_with_an_accept_the_upstream_spec_lists() {
         let request = op.request(&config, &Default::default()).unwrap();
         let accept = request.headers()["accept"].to_str().unwrap();
         let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap().trim()).collect();
-        assert!(
-            types.iter().any(|t| listed.contains_key(*t)),
-            "{variant:?}: {accept} names none of {:?}",
-            listed.keys()
-        );
+        assert!(types.iter().any(|t| listed.iter().any(|l| l == t)), "{variant:?}: {accept} names none of {listed:?}");
     }
+}
+
+#[test]
+fn the_recorded_media_types_are_the_upstream_specs() {
+    let test = "the_recorded_media_types_are_the_upstream_specs";
+    let Some(path) = videos_tests::brief::beside("reference/videos-upstream.openapi.yaml", test) else { return };
+    let spec: Value = serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).expect("YAML");
+    let mut listed: Vec<String> = spec["paths"]["/videos/{video_id}/content"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .expect("the content operation lists its media types")
+        .keys()
+        .cloned()
+        .collect();
+    let mut recorded = recorded_content_media_types();
+    listed.sort();
+    recorded.sort();
+    assert_eq!(listed, recorded, "update tests/fixtures/upstream/content-media-types.json");
 }

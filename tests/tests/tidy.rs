@@ -1,8 +1,8 @@
 //! Tidy checks over the whole workspace's Rust sources, in the manner of
 //! rust-analyzer's `tidy.rs`: generated files are exactly what the generator
 //! writes (a hand edit fails here), every file says what it is for, no
-//! `todo!` or `unimplemented!` is left behind, and no hand-written file
-//! grows past 500 lines.
+//! `todo!` or `unimplemented!` is left behind, no hand-written file grows
+//! past 500 lines, and no test reads outside the workspace.
 
 use std::path::{Path, PathBuf};
 
@@ -162,4 +162,59 @@ fn no_module_imports_its_siblings_in_a_circle() {
             assert!(cycle.is_none(), "{krate}: modules import each other in a circle: {}", cycle.unwrap().join(" -> "));
         }
     }
+}
+
+/// The string literals of a Rust source, roughly: enough to find paths.
+fn string_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(start) = rest.find('"') {
+        let after = &rest[start + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in after.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else { break };
+        out.push(after[..end].to_owned());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// A fresh clone has nothing beside it, so no test may read outside the
+/// workspace: no path climbs out of it, and the brief beside a CI checkout
+/// is reached only through `videos_tests::brief`, which skips where it is absent.
+#[test]
+fn no_test_reads_outside_the_workspace() {
+    let root = workspace();
+    let allowed = root.join("tests/src/brief.rs");
+    let mut found = Vec::new();
+    for path in rust_files() {
+        if path == allowed {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let depth = path.parent().unwrap().strip_prefix(&root).unwrap().components().count();
+        for literal in string_literals(&text) {
+            let climbs = literal.split('/').take_while(|s| *s == "..").count();
+            // Spelled in pieces, so that this test does not find itself.
+            let brief = [concat!("shared", "/seeds"), concat!("shared", "/reference"), concat!("..", "/shared")];
+            let names_the_brief = brief.iter().any(|b| literal.contains(b));
+            if climbs > depth || names_the_brief {
+                found.push(format!("{}: {literal:?}", relative(&path)));
+            }
+        }
+        if text.contains(concat!("workspace_root().join(\"", "..")) {
+            found.push(format!("{}: joins `..` onto the workspace root", relative(&path)));
+        }
+    }
+    assert!(found.is_empty(), "paths that leave the workspace (use videos_tests::brief::beside): {found:#?}");
 }
