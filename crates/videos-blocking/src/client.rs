@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use videos_core::{ApiResponse, Config, DownloadContent, Error, Exchange, Operation, RequestOptions, Timeouts};
+use videos_core::{ApiResponse, Config, SharedPacer, DownloadContent, Error, Exchange, Operation, RequestOptions, Timeouts};
 
 use crate::download::Download;
 use crate::send::drive;
@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     /// `None` for a caller's agent, whose every request is configured.
     defaults: Option<Timeouts>,
     pub(crate) config: Config,
+    /// The request budget this client and its clones share.
+    pub(crate) pacer: SharedPacer,
 }
 
 impl Client {
@@ -54,7 +56,7 @@ impl Client {
             .tls_config(crate::tls::config())
             .build();
         let agent = ureq::Agent::new_with_config(agent_config);
-        Ok(Self { inner: Arc::new(Inner { agent, defaults: Some(defaults), config }) })
+        Ok(Self { inner: Arc::new(Inner { agent, defaults: Some(defaults), pacer: SharedPacer::new(config.pace), config }) })
     }
 
     /// A client with `config` that sends through the caller's own
@@ -72,19 +74,19 @@ impl Client {
     /// ```
     pub fn with_agent(config: Config, agent: ureq::Agent) -> Result<Self, Error> {
         refuse_async_provider(&config)?;
-        Ok(Self { inner: Arc::new(Inner { agent, defaults: None, config }) })
+        Ok(Self { inner: Arc::new(Inner { agent, defaults: None, pacer: SharedPacer::new(config.pace), config }) })
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?;
+        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
         drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut None)
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?;
+        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
         let mut body = None;
         let head = drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut body)?;
         Ok(Download::new(head.value, body))

@@ -56,8 +56,27 @@ pub(crate) struct Cli {
     /// Seconds an answer may go silent between two reads of its body, 0.1 to 86400.
     #[arg(long, global = true, value_name = "SECS", default_value = "60", value_parser = timeout_seconds, help_heading = "Connection")]
     pub(crate) read_timeout: std::time::Duration,
+    /// Seconds a job-creating command keeps retrying with the same
+    /// idempotency key while the service refuses it for its limits (429) or
+    /// an attempt gets no answer [default: 1800 when the command waits for
+    /// the job (--wait, --output, `wait`), else 300]. No job is created twice.
+    #[arg(long, global = true, value_name = "SECS", value_parser = patience_seconds, help_heading = "Connection")]
+    pub(crate) patience: Option<std::time::Duration>,
+    /// Never send more than N requests a minute (1 to 100000) [default: no cap
+    /// of our own; the client adapts to the limits the service states].
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000), help_heading = "Connection")]
+    pub(crate) requests_per_minute: Option<u32>,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// Seconds of patience: 0 to a week.
+fn patience_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=604_800.0).contains(&seconds) {
+        return Err(format!("{seconds} is outside 0 to 604800 (a week)"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 #[derive(Debug, Subcommand)]

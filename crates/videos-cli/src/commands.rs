@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use videos_core::{Config, CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, ListVideos, PollOptions};
+use videos_core::{CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, ListVideos, PollOptions};
 use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults};
 use videos_reqwest::{Client, Videos};
 use videos_types::{Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown};
@@ -17,8 +17,20 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
-    let Cli { base_url, api_key, azure_endpoint, api_version, state_dir, json, timeout, read_timeout, command, .. } =
-        cli;
+    let Cli {
+        base_url,
+        api_key,
+        azure_endpoint,
+        api_version,
+        state_dir,
+        json,
+        timeout,
+        read_timeout,
+        patience,
+        requests_per_minute,
+        command,
+        ..
+    } = cli;
     let env = |name: &str| std::env::var(name).ok();
     if let Command::Serve(serve) = command {
         let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());
@@ -33,19 +45,58 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
     // The emulator, when there is one, lives until the command is done.
     let (config, _emulator) = settings::resolve(&flags, env).await?;
     let source = config.credential_source().map(str::to_owned);
-    execute(config, timeout, read_timeout, json, command).await.map_err(|e| settings::explain(e, source.as_deref()))
+    let connect = config.connect_timeout;
+    let mut config = config.with_timeouts(connect, timeout).with_read_timeout(read_timeout);
+    config = config.with_patience(patience.unwrap_or(if waits_for_job(&command) {
+        WAITING_PATIENCE
+    } else {
+        videos_core::retry::DEFAULT_PATIENCE
+    }));
+    if let Some(rpm) = requests_per_minute {
+        config = config.with_requests_per_minute(rpm);
+    }
+    let client = Client::new(config)?;
+    let notice = tokio::spawn(limit_notice(client.clone()));
+    let result = execute(&client, json, command).await;
+    notice.abort();
+    result.map_err(|e| settings::explain(e, source.as_deref()))
 }
 
-async fn execute(
-    config: Config,
-    timeout: Duration,
-    read_timeout: Duration,
-    json: bool,
-    command: Command,
-) -> Result<()> {
-    let connect = config.connect_timeout;
-    let config = config.with_timeouts(connect, timeout).with_read_timeout(read_timeout);
-    let videos = Client::new(config)?.videos();
+/// How long a command that waits for its job anyway lets a create wait for the service's limits.
+const WAITING_PATIENCE: Duration = Duration::from_secs(1800);
+
+/// Whether the command waits for the job it creates or names.
+fn waits_for_job(command: &Command) -> bool {
+    match command {
+        Command::Create { finish, .. }
+        | Command::Remix { finish, .. }
+        | Command::Edit { finish, .. }
+        | Command::Extend { finish, .. } => finish.wait || finish.output.is_some(),
+        Command::Wait { .. } => true,
+        _ => false,
+    }
+}
+
+/// Says once on stderr that the service's limits hold the command back, so
+/// a quiet wait is not taken for a hang.
+async fn limit_notice(client: Client) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let stats = client.pace_stats();
+        if stats.refused > 0 {
+            let patience = client.config().retry.patience.as_secs();
+            eprintln!(
+                "waiting for the service's limit: it refused {} request(s) for now; retrying at its pace \
+                 (a create for up to {patience} s, with the same idempotency key)",
+                stats.refused
+            );
+            return;
+        }
+    }
+}
+
+async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
+    let videos = client.videos();
     match command {
         Command::Create { prompt, model, seconds, size, input_reference, extra, finish } => {
             inputs::check_output(finish.output.as_deref(), finish.force)?;
@@ -182,8 +233,15 @@ async fn wait(videos: &Videos, id: &str, output_path: Option<&Path>) -> Result<V
     let bar = progress::job(id);
     let video = videos.poll_with(id, PollOptions::default(), |v| progress::update(&bar, v)).await;
     bar.finish_and_clear();
-    WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-    Ok(video?)
+    let resume = WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    match video {
+        // The job may well be running: say how to take the wait up again.
+        Err(e) if e.is_timeout() || e.is_retryable() => {
+            let resume = resume.unwrap_or_else(|| wait_command(id, output_path));
+            Err(format!("{e}; the job goes on at the service. Resume with: {resume}").into())
+        }
+        other => Ok(other?),
+    }
 }
 
 async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) -> Result<()> {

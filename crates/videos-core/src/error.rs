@@ -388,6 +388,9 @@ pub struct PollTimeout {
     pub last_progress: Option<i64>,
     /// How long polling went on.
     pub waited: Duration,
+    /// The last failure to read the job's status, when the last read failed
+    /// (the job may well be running: resume waiting with its id).
+    pub last_failure: Option<String>,
 }
 
 impl fmt::Display for PollTimeout {
@@ -398,6 +401,10 @@ impl fmt::Display for PollTimeout {
                 write!(f, " (last status {:?} is not one this SDK knows)", status.as_str())
             }
             Some(status) => write!(f, " (last status {status})"),
+            None => Ok(()),
+        }?;
+        match &self.last_failure {
+            Some(failure) => write!(f, "; the last status read failed: {failure}"),
             None => Ok(()),
         }
     }

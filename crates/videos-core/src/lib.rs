@@ -50,6 +50,7 @@ pub mod exchange;
 pub mod header;
 mod http_date;
 pub mod ops;
+pub mod pace;
 pub mod paginate;
 pub mod partial_file;
 pub mod poll;
@@ -71,6 +72,7 @@ pub use ops::{
     ContentHead, CreateCharacter, CreateVideo, DeleteVideo, DownloadContent, EditVideo, ExtendVideo, InputReference,
     ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,
 };
+pub use pace::{JobSlot, PaceOptions, PaceStats, Pacer, SharedPacer};
 pub use paginate::{PageWalk, Pager, WalkStep};
 pub use partial_file::{Durability, PartialFile};
 pub use poll::{PollAction, PollOptions, Poller};

@@ -12,13 +12,21 @@
 //! through [`Poller::handle_video`], or sleep. The poller never reads the
 //! clock itself. A status this SDK does not know is treated as "not final":
 //! polling goes on, bounded by the deadline, and the timeout names it.
+//!
+//! A job that is running is never given up because reading its status
+//! failed: a retryable failure (a 429, a 5xx, no answer) handed to
+//! [`Poller::handle_error`] is waited out — for as long as the service asked,
+//! else a backoff that doubles up to [`MAX_SERVER_POLL_INTERVAL`] — and the
+//! status is asked again, until the deadline. Only the deadline, or a
+//! failure no retry can mend (the job is gone, the key is wrong), ends the
+//! wait; the timeout then names the last failure, and the job id to resume with.
 
 use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 use videos_types::{Video, VideoStatus};
 
-use crate::error::PollTimeout;
+use crate::error::{Error, PollTimeout};
 use crate::ops::RetrieveVideo;
 use crate::response::poll_after;
 
@@ -98,12 +106,24 @@ pub struct Poller {
     started: Option<Instant>,
     state: State,
     last: Option<(Option<VideoStatus>, Option<i64>)>,
+    /// Status reads that failed since the last one that worked.
+    failures: u32,
+    /// What the last failed read said.
+    last_failure: Option<String>,
 }
 
 impl Poller {
     /// Polls `video_id`, starting with a retrieve.
     pub fn new(video_id: impl Into<String>, options: PollOptions) -> Self {
-        Self { video_id: video_id.into(), options, started: None, state: State::NeedVideo, last: None }
+        Self {
+            video_id: video_id.into(),
+            options,
+            started: None,
+            state: State::NeedVideo,
+            last: None,
+            failures: 0,
+            last_failure: None,
+        }
     }
 
     /// Polls a job the caller already has a fresh copy of (from create, say):
@@ -137,6 +157,7 @@ impl Poller {
                 last_status: self.last.as_ref().and_then(|(s, _)| s.clone()),
                 last_progress: self.last.as_ref().and_then(|(_, p)| *p),
                 waited: elapsed,
+                last_failure: self.last_failure.clone(),
             }),
             State::Sleeping { until } if now < *until => {
                 // Never sleep past the deadline: wake to report it on time.
@@ -150,8 +171,26 @@ impl Poller {
         }
     }
 
+    /// The request a [`PollAction::Send`] asked for failed. A failure worth
+    /// another try (see [`Error::is_retryable`]) is waited out and `None`
+    /// returned: call [`Poller::next`] again. Any other ends the wait: it is
+    /// handed back, for the caller to return.
+    pub fn handle_error(&mut self, error: Error, now: Instant) -> Option<Error> {
+        if !error.is_retryable() {
+            return Some(error);
+        }
+        self.failures = self.failures.saturating_add(1);
+        let base = self.options.interval.unwrap_or(DEFAULT_POLL_INTERVAL).max(MIN_SERVER_POLL_INTERVAL);
+        let backoff = base.saturating_mul(1 << self.failures.min(8)).min(MAX_SERVER_POLL_INTERVAL);
+        let wait = error.retry_after().filter(|d| !d.is_zero()).map_or(backoff, |d| d.min(MAX_SERVER_POLL_INTERVAL));
+        self.last_failure = Some(error.to_string());
+        self.state = State::Sleeping { until: now + wait };
+        None
+    }
+
     /// Hands over the video a [`PollAction::Send`] fetched, with its response headers.
     pub fn handle_video(&mut self, video: Video, headers: &HeaderMap, now: Instant) {
+        self.failures = 0;
         self.last = Some((video.status.clone(), video.progress));
         if video.status.as_ref().is_some_and(is_final) {
             self.state = State::Finished(Box::new(video));

@@ -7,6 +7,14 @@
 //! or `retry-after` (seconds or an HTTP date) wins, clamped to
 //! [`RetryPolicy::max_retry_after`] (a minute): whatever a server sends —
 //! negative, huge, not a number — the wait is bounded and nothing panics.
+//!
+//! A job-creating call (one that carries an `Idempotency-Key`) is
+//! *patient*: once its retries are spent, it goes on retrying retryable
+//! failures with the same key until [`RetryPolicy::patience`] has passed
+//! since its first attempt. A refused create (429) made nothing, and a
+//! failure with no answer (a cut body, a reset, a timeout, a 5xx) may have
+//! made a job that only the same key finds again; either way, giving up
+//! early leaves the caller with nothing, or with a billed job it cannot find.
 
 use std::time::{Duration, SystemTime};
 
@@ -29,7 +37,18 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The longest wait the service may ask for; a longer request waits this long.
     pub max_retry_after: Duration,
+    /// How long a job-creating call keeps retrying, from its first attempt,
+    /// after `max_retries` are spent (see the module docs). Zero: never beyond them.
+    pub patience: Duration,
 }
+
+/// How long a job-creating call keeps retrying by default: refusals for a
+/// service's limits last a minute or so, a job slot frees in minutes.
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5 * 60);
+
+/// The longest computed wait between patient retries: long enough not to
+/// spend a rate limit on refusals, short enough to take a slot soon after it frees.
+pub const PATIENT_MAX_DELAY: Duration = Duration::from_secs(30);
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -38,6 +57,7 @@ impl Default for RetryPolicy {
             initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            patience: DEFAULT_PATIENCE,
         }
     }
 }
@@ -70,9 +90,9 @@ pub enum Decision {
 }
 
 impl RetryPolicy {
-    /// No retries at all.
+    /// No retries at all, patient or not.
     pub fn none() -> Self {
-        Self { max_retries: 0, ..Self::default() }
+        Self { max_retries: 0, patience: Duration::ZERO, ..Self::default() }
     }
 
     /// The decision after attempt number `retries_done + 1`.
@@ -80,6 +100,21 @@ impl RetryPolicy {
     /// `jitter` is a random number in `[0, 1)` from the transport; `now` is
     /// the wall clock, used only to read a `retry-after` HTTP date.
     pub fn decide(&self, retries_done: u32, outcome: &Outcome<'_>, jitter: f64, now: SystemTime) -> Decision {
+        self.decide_patiently(retries_done, outcome, jitter, now, false)
+    }
+
+    /// [`RetryPolicy::decide`] for a call that may still be patient: with
+    /// `patient` (a job-creating call within its patience), a retryable
+    /// failure is retried even when `max_retries` are spent, after the wait
+    /// asked for or a backoff that grows to [`PATIENT_MAX_DELAY`].
+    pub fn decide_patiently(
+        &self,
+        retries_done: u32,
+        outcome: &Outcome<'_>,
+        jitter: f64,
+        now: SystemTime,
+        patient: bool,
+    ) -> Decision {
         let (retryable, asked) = match outcome {
             Outcome::Transport(kind) => {
                 (matches!(kind, TransportFailure::Connect | TransportFailure::Reset | TransportFailure::Timeout), None)
@@ -95,12 +130,17 @@ impl RetryPolicy {
                 (retryable, retry_after(headers, Some(now)))
             }
         };
-        if !retryable || retries_done >= self.max_retries {
+        let within_retries = retries_done < self.max_retries;
+        if !retryable || !(within_retries || patient) {
             return Decision::Stop;
         }
         match asked {
             Some(wait) if !wait.is_zero() => Decision::Retry { after: wait.min(self.max_retry_after) },
-            _ => Decision::Retry { after: self.backoff(retries_done, jitter) },
+            _ if within_retries => Decision::Retry { after: self.backoff(retries_done, jitter) },
+            _ => {
+                let patient = Self { max_delay: self.max_delay.max(PATIENT_MAX_DELAY), ..*self };
+                Decision::Retry { after: patient.backoff(retries_done, jitter) }
+            }
         }
     }
 

@@ -37,6 +37,12 @@ macro_rules! videos_surface {
                 &self.inner.config
             }
 
+            /// The request budget this client and its clones share: requests
+            /// sent and refused, the rate kept to, jobs in progress.
+            pub fn pace_stats(&self) -> $crate::PaceStats {
+                self.inner.pacer.lock().stats()
+            }
+
             /// The Videos API, with default per-call options.
             pub fn videos(&self) -> Videos {
                 Videos { client: self.clone(), options: $crate::RequestOptions::default() }
@@ -148,6 +154,22 @@ macro_rules! videos_surface {
             /// ```
             pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
                 self.options.idempotency_key = Some(key.into());
+                self
+            }
+
+            /// Sets how long job-creating calls through this handle keep
+            /// retrying refusals (429) and attempts that got no answer, with
+            /// the same `Idempotency-Key` (see [`Config::with_patience`](videos_core::Config::with_patience)).
+            ///
+            /// ```no_run
+            #[doc = $pre]
+            #[doc = "// Wait up to half an hour for the service's limits to let the job in."]
+            #[doc = "let videos = videos.with_patience(std::time::Duration::from_secs(1800));"]
+            #[doc = concat!("let video = videos.create_and_poll(CreateVideo::new(\"A lighthouse at dusk\"))", $aw, "?;")]
+            #[doc = $post]
+            /// ```
+            pub fn with_patience(mut self, patience: ::std::time::Duration) -> Self {
+                self.options.patience = Some(patience);
                 self
             }
 
@@ -361,6 +383,13 @@ macro_rules! videos_surface {
                 poll: $crate::PollOptions,
                 mut observer: impl FnMut(&$crate::types::Video),
             ) -> Result<$crate::types::Video, $crate::Error> {
+                // A job slot first, when the caller capped jobs in progress: held until the wait ends.
+                let _slot = loop {
+                    match self.client.inner.pacer.try_job_slot() {
+                        Some(slot) => break slot,
+                        None => sleep($crate::pace::JOB_SLOT_RECHECK)$(.$await)?,
+                    }
+                };
                 let started = self.client.execute(op, &self.options)$(.$await)??;
                 observer(&started.value);
                 let now = ::std::time::Instant::now();
@@ -435,11 +464,17 @@ macro_rules! videos_surface {
             ) -> Result<$crate::types::Video, $crate::Error> {
                 loop {
                     match poller.next(::std::time::Instant::now()) {
-                        $crate::PollAction::Send(op) => {
-                            let fetched = self.client.execute(&op, &self.options)$(.$await)??;
-                            observer(&fetched.value);
-                            poller.handle_video(fetched.value, &fetched.headers, ::std::time::Instant::now());
-                        }
+                        $crate::PollAction::Send(op) => match self.client.execute(&op, &self.options)$(.$await)? {
+                            Ok(fetched) => {
+                                observer(&fetched.value);
+                                poller.handle_video(fetched.value, &fetched.headers, ::std::time::Instant::now());
+                            }
+                            Err(error) => {
+                                if let Some(error) = poller.handle_error(error, ::std::time::Instant::now()) {
+                                    return Err(error);
+                                }
+                            }
+                        },
                         $crate::PollAction::Wait(wait) => sleep(wait)$(.$await)?,
                         $crate::PollAction::Done(video) => return Ok(*video),
                         $crate::PollAction::TimedOut(timeout) => return Err(timeout.into()),

@@ -15,6 +15,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, InvalidInput};
 use crate::header::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
+use crate::pace::PaceOptions;
 use crate::retry::RetryPolicy;
 
 pub use auth::{ApiKey, Auth, TokenFuture, TokenProvider, TokenResult};
@@ -75,6 +76,9 @@ pub struct Config {
     /// Whether a download saved to a file is synced to the disk before it
     /// takes the target's name ([`Durability::Synced`], the default).
     pub download_durability: Durability,
+    /// The caller's own limits on the request budget a client keeps (see
+    /// [`crate::pace`]); the service's limits are learned whatever these say.
+    pub pace: PaceOptions,
     /// What every request needs, computed once per change rather than per request.
     prepared: Prepared,
 }
@@ -145,6 +149,7 @@ impl Config {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             download_durability: Durability::Synced,
+            pace: PaceOptions::default(),
             prepared: Prepared {
                 scheme: Scheme::HTTPS,
                 authority: Authority::from_static("api.openai.com"),
@@ -362,6 +367,30 @@ impl Config {
     /// Replaces the idle timeout between reads of a response body.
     pub fn with_read_timeout(mut self, read: Duration) -> Self {
         self.read_timeout = read;
+        self
+    }
+
+    /// Never sends more than `rpm` requests a minute from one client (and its
+    /// clones), whatever the service allows; below the service's limit, no
+    /// request is refused for it.
+    pub fn with_requests_per_minute(mut self, rpm: u32) -> Self {
+        self.pace.requests_per_minute = Some(rpm.max(1));
+        self
+    }
+
+    /// Never has more than `jobs` jobs in progress through one client's
+    /// waiting calls (`create_and_poll` and the like): further creates wait
+    /// for one to end.
+    pub fn with_max_jobs_in_progress(mut self, jobs: u32) -> Self {
+        self.pace.max_jobs_in_progress = Some(jobs.max(1));
+        self
+    }
+
+    /// Sets how long a job-creating call keeps retrying refusals (429) and
+    /// attempts that got no answer, with the same `Idempotency-Key`, once
+    /// its retries are spent: see [`crate::retry`].
+    pub fn with_patience(mut self, patience: Duration) -> Self {
+        self.retry.patience = patience;
         self
     }
 

@@ -42,6 +42,12 @@ pub(super) fn retrying(span: &tracing::Span, next_attempt: u32, wait: Duration, 
     span.in_scope(|| tracing::info!(target: "videos", next_attempt, wait_ms, cause, "retrying"));
 }
 
+/// The client's request budget holds the attempt back.
+pub(super) fn paced(span: &tracing::Span, wait: Duration) {
+    let wait_ms = wait.as_millis() as u64;
+    span.in_scope(|| tracing::debug!(target: "videos", wait_ms, "waiting for the request budget"));
+}
+
 /// The call is over.
 pub(super) fn finished<T>(span: &tracing::Span, result: &Result<ApiResponse<T>, Error>) {
     match result {

@@ -36,7 +36,12 @@
 //! - **redirects**: followed up to [`crate::redirect::MAX_REDIRECTS`] hops,
 //!   with credentials only within the origin (see [`crate::redirect`]);
 //! - **retries**: by [`RetryPolicy`], always with the same built request, so
-//!   a POST keeps its `Idempotency-Key` on every attempt;
+//!   a POST keeps its `Idempotency-Key` on every attempt; a job-creating
+//!   call is patient (see [`crate::retry`]): it goes on retrying within its
+//!   patience, measured from its first attempt;
+//! - **pace**: with a [`SharedPacer`] ([`Exchange::paced`]), no attempt goes
+//!   out before the client's request budget allows, and every answer from
+//!   the service teaches the budget (see [`crate::pace`]);
 //! - **timeouts**: each attempt, redirects included, has
 //!   `request_timeout` (or the per-call timeout) to deliver its head and,
 //!   for JSON, its whole body; a body may never go silent for longer than
@@ -63,6 +68,7 @@ use crate::config::{Config, TokenProvider, TokenResult};
 use crate::error::{CredentialError, Error, TransportError, TransportFailure};
 use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
+use crate::pace::SharedPacer;
 use crate::partial_file::Durability;
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
@@ -234,6 +240,12 @@ pub struct Exchange<T> {
     result: Option<Result<ApiResponse<T>, Error>>,
     /// This call's `tracing` span.
     span: tracing::Span,
+    /// The client's request budget, when it keeps one.
+    pacer: Option<SharedPacer>,
+    /// How long after its first attempt a job-creating call goes on retrying (zero for any other).
+    patience: Duration,
+    /// When the first attempt went out.
+    began: Option<Instant>,
 }
 
 impl<T> std::fmt::Debug for Exchange<T> {
@@ -291,6 +303,9 @@ impl Exchange<MediaBody> {
 impl<T> Exchange<T> {
     fn start(request: Request<Body>, config: &Config, options: &RequestOptions, expect: Expect<T>) -> Self {
         let span = log::span(&request);
+        // A call that carries an idempotency key creates a job: retrying it with the same key is safe.
+        let creates = request.headers().contains_key(crate::header::IDEMPOTENCY_KEY);
+        let patience = if creates { options.patience.unwrap_or(config.retry.patience) } else { Duration::ZERO };
         Self {
             request,
             hop: None,
@@ -306,7 +321,23 @@ impl<T> Exchange<T> {
             state: State::Ready { not_before: None },
             result: None,
             span,
+            pacer: None,
+            patience,
+            began: None,
         }
+    }
+
+    /// Sends every attempt within `pacer`'s budget, and teaches it from every
+    /// answer. A client's exchanges all share its one pacer.
+    pub fn paced(mut self, pacer: SharedPacer) -> Self {
+        self.pacer = Some(pacer);
+        self
+    }
+
+    /// Whether a failure at `now` may still be retried beyond the policy's
+    /// count: a job-creating call within its patience.
+    fn patient(&self, now: Instant) -> bool {
+        self.began.is_some_and(|began| now.saturating_duration_since(began) < self.patience)
     }
 
     /// How many retries were made so far.
@@ -330,6 +361,17 @@ impl<T> Exchange<T> {
                 }
             }
             State::Ready { .. } => {
+                // The budget is the service's: a redirect's next hop (to a blob store, say) is not paced.
+                if self.hop.is_none()
+                    && let Some(pacer) = &self.pacer
+                {
+                    let wait = pacer.lock().reserve(now.at);
+                    if !wait.is_zero() {
+                        log::paced(&self.span, wait);
+                        return Action::Wait(wait);
+                    }
+                }
+                self.began.get_or_insert(now.at);
                 self.authorized = false;
                 if self.deadline.is_none() {
                     // A timeout too long to add is no deadline at all.
@@ -387,6 +429,11 @@ impl<T> Exchange<T> {
     pub fn handle_head(&mut self, status: StatusCode, headers: HeaderMap, now: &Now) {
         if !matches!(self.state, State::Sent) {
             return self.finish(Err(out_of_order("reported a response head that was not asked for")));
+        }
+        if self.hop.is_none()
+            && let Some(pacer) = &self.pacer
+        {
+            pacer.lock().observe(now.at, status, &headers);
         }
         let current = self.hop.as_deref().unwrap_or(&self.request);
         match redirect::next_request(current, status, &headers, self.hops) {
@@ -448,7 +495,8 @@ impl<T> Exchange<T> {
             return self.finish(decode(response));
         }
         let outcome = Outcome::Response { status, headers: &headers };
-        match self.policy.decide(self.retries, &outcome, now.jitter, now.wall) {
+        let patient = self.patient(now.at);
+        match self.policy.decide_patiently(self.retries, &outcome, now.jitter, now.wall, patient) {
             Decision::Retry { after } => self.retry(after, now, status.as_str()),
             Decision::Stop => {
                 let error = api_error_at(status, &headers, &body.into_bytes(), Some(now.wall));
@@ -462,7 +510,9 @@ impl<T> Exchange<T> {
         if self.result.is_some() {
             return;
         }
-        match self.policy.decide(self.retries, &Outcome::Transport(error.failure), now.jitter, now.wall) {
+        let outcome = Outcome::Transport(error.failure);
+        let patient = self.patient(now.at);
+        match self.policy.decide_patiently(self.retries, &outcome, now.jitter, now.wall, patient) {
             Decision::Retry { after } => self.retry(after, now, &format!("{:?}", error.failure)),
             Decision::Stop => self.finish(Err(error.into())),
         }

@@ -46,6 +46,9 @@ pub struct RequestOptions {
     /// multipart body (a string as it is, anything else as JSON text).
     /// Ignored by calls that send no body.
     pub extra_body: serde_json::Map<String, serde_json::Value>,
+    /// How long a job-creating call of this handle keeps retrying instead of
+    /// the configured [`crate::RetryPolicy::patience`].
+    pub patience: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -87,6 +90,13 @@ impl RequestOptions {
     /// Adds a field to this call's body (see [`RequestOptions::extra_body`]).
     pub fn body_field(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
         self.extra_body.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets how long a job-creating call keeps retrying refusals and
+    /// unanswered attempts (see [`crate::retry`]).
+    pub fn patience(mut self, patience: Duration) -> Self {
+        self.patience = Some(patience);
         self
     }
 
