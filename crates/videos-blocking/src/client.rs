@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use videos_core::{ApiResponse, Config, SharedPacer, DownloadContent, Error, Exchange, Operation, RequestOptions, Timeouts};
+use videos_core::{
+    ApiResponse, Config, DownloadContent, Error, Exchange, Operation, RequestOptions, SharedPacer, Timeouts,
+};
 
 use crate::download::Download;
 use crate::send::drive;
@@ -56,7 +58,9 @@ impl Client {
             .tls_config(crate::tls::config())
             .build();
         let agent = ureq::Agent::new_with_config(agent_config);
-        Ok(Self { inner: Arc::new(Inner { agent, defaults: Some(defaults), pacer: SharedPacer::new(config.pace), config }) })
+        Ok(Self {
+            inner: Arc::new(Inner { agent, defaults: Some(defaults), pacer: SharedPacer::new(config.pace), config }),
+        })
     }
 
     /// A client with `config` that sends through the caller's own
@@ -80,13 +84,15 @@ impl Client {
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
+        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?
+            .paced(self.inner.pacer.clone());
         drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut None)
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
+        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?
+            .paced(self.inner.pacer.clone());
         let mut body = None;
         let head = drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut body)?;
         Ok(Download::new(head.value, body))

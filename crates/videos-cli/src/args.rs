@@ -70,6 +70,15 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Seconds of a rate-limit window: 0.1 to an hour.
+fn window_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.1..=3600.0).contains(&seconds) {
+        return Err(format!("{seconds} is outside 0.1 to 3600"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Seconds of patience: 0 to a week.
 fn patience_seconds(text: &str) -> Result<std::time::Duration, String> {
     let seconds: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
@@ -269,6 +278,21 @@ pub(crate) struct Serve {
     /// Frames per second of rendered videos, 1 to 60.
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub(crate) fps: u32,
+    /// Jobs queued or in progress at once, 1 to 100000; a create beyond
+    /// them is answered 429 [default: no cap]. (With `serve`, the global
+    /// --requests-per-minute is the limit it enforces: every request counts
+    /// over a sliding window, refused ones too, answers carry OpenAI's
+    /// x-ratelimit-* headers, and one over the limit is answered 429.)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) max_jobs_in_progress: Option<u32>,
+    /// Answer a request over the limit with a Retry-After header (OpenAI's
+    /// API sends none).
+    #[arg(long)]
+    pub(crate) rate_limit_retry_after: bool,
+    /// Seconds of the window requests are counted over, 0.1 to 3600 (60, as
+    /// the service's; shorter to rehearse a limit in seconds).
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = window_seconds)]
+    pub(crate) rate_limit_window: std::time::Duration,
     /// Fraction of requests answered 429 (with retry-after-ms), 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) fault_rate_limit: f64,

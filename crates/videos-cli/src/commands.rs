@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use videos_core::{CreateCharacter, CreateVideo, EditVideo, ExtendVideo, FilePart, ListVideos, PollOptions};
-use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults};
+use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults, Limits};
 use videos_reqwest::{Client, Videos};
 use videos_types::{Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown};
 
@@ -39,7 +39,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             (None, None) => None,
             _ => settings::state_dir(state_dir, env)?.map(|(dir, _)| dir),
         };
-        return self::serve(serve, key, api_version, state_dir).await;
+        return self::serve(serve, key, api_version, state_dir, requests_per_minute).await;
     }
     let flags = settings::Flags { base_url, api_key, azure_endpoint, api_version, state_dir };
     // The emulator, when there is one, lives until the command is done.
@@ -289,8 +289,15 @@ async fn serve(
     api_key: Option<String>,
     api_version: Option<String>,
     state_dir: Option<PathBuf>,
+    requests_per_minute: Option<u32>,
 ) -> Result<()> {
     let config = EmulatorConfig {
+        limits: Limits {
+            requests_per_window: requests_per_minute,
+            window: serve.rate_limit_window,
+            max_jobs_in_progress: serve.max_jobs_in_progress,
+            retry_after: serve.rate_limit_retry_after,
+        },
         api_key,
         azure: serve.azure.then(|| AzureMode {
             api_version: api_version.filter(|v| !v.trim().is_empty()),

@@ -20,7 +20,8 @@
 //!   progress) and does not slow other requests;
 //! - with no limit header at all, a 429 still teaches a rate, in the manner
 //!   of AWS's adaptive retry mode: the sends of the last minute, cut by a
-//!   third on each refusal and regrown slowly with each accepted answer.
+//!   third on each refusal that says nothing of when to come back, and
+//!   regrown by 2% with each accepted answer.
 //!
 //! The caller may cap the rate too ([`PaceOptions::requests_per_minute`]).
 //! Whatever a server sends, every wait is bounded by [`MAX_PAUSE`].
@@ -213,8 +214,8 @@ impl Pacer {
             if status.is_success()
                 && let Some(estimate) = &mut self.estimate
             {
-                // Regrow slowly: a tenth of a request a minute per accepted answer.
-                *estimate += 0.1;
+                // Regrow as answers are accepted: 2% each, so the rate doubles in 35 answers.
+                *estimate *= 1.02;
             }
             return;
         }
@@ -229,7 +230,8 @@ impl Pacer {
         let pause = asked.or(reset.filter(|r| !r.is_zero())).unwrap_or(backoff).min(MAX_PAUSE);
         let until = now + pause;
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
-        if self.stated.is_none() {
+        // A refusal that says when to come back is an instruction, not a sign of the rate.
+        if self.stated.is_none() && asked.is_none() && reset.is_none() {
             let sent_last_minute = self.recent.iter().filter(|t| now.saturating_duration_since(**t) < MINUTE).count();
             // A refusal after a handful of sends says more about others sharing the
             // limit than about this client's rate: the pause alone answers it.

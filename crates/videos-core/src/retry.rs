@@ -46,8 +46,9 @@ pub struct RetryPolicy {
 /// service's limits last a minute or so, a job slot frees in minutes.
 pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5 * 60);
 
-/// The longest computed wait between patient retries: long enough not to
-/// spend a rate limit on refusals, short enough to take a slot soon after it frees.
+/// The longest computed wait between patient retries (or four times the
+/// policy's `max_delay`, when that is shorter): long enough not to spend a
+/// rate limit on refusals, short enough to take a slot soon after it frees.
 pub const PATIENT_MAX_DELAY: Duration = Duration::from_secs(30);
 
 impl Default for RetryPolicy {
@@ -138,7 +139,9 @@ impl RetryPolicy {
             Some(wait) if !wait.is_zero() => Decision::Retry { after: wait.min(self.max_retry_after) },
             _ if within_retries => Decision::Retry { after: self.backoff(retries_done, jitter) },
             _ => {
-                let patient = Self { max_delay: self.max_delay.max(PATIENT_MAX_DELAY), ..*self };
+                // Longer waits than the policy's own, in proportion to them (tests keep theirs short).
+                let longest = self.max_delay.max(PATIENT_MAX_DELAY.min(self.max_delay.saturating_mul(4)));
+                let patient = Self { max_delay: longest, ..*self };
                 Decision::Retry { after: patient.backoff(retries_done, jitter) }
             }
         }

@@ -16,6 +16,9 @@
 //!   `save(self, path, progress)` method;
 //! - `sleep(Duration)`.
 //!
+//! The methods of `Client` and `Download` that need no `async` come from
+//! [`videos_client_surface!`](crate::videos_client_surface), in `surface/client.rs`.
+//!
 //! Everything it writes only strings core decisions together: the
 //! [`crate::Poller`] decides when to poll, the exchange inside `execute`
 //! decides everything about each call.
@@ -25,46 +28,7 @@
 #[macro_export]
 macro_rules! videos_surface {
     ($($async:ident)?, $($await:ident)?; $aw:literal, $pre:literal, $post:literal) => {
-        impl Client {
-            /// A client configured from the environment: `OPENAI_API_KEY`,
-            /// `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
-            pub fn from_env() -> Result<Self, $crate::Error> {
-                Self::new($crate::Config::from_env()?)
-            }
-
-            /// The configuration.
-            pub fn config(&self) -> &$crate::Config {
-                &self.inner.config
-            }
-
-            /// The request budget this client and its clones share: requests
-            /// sent and refused, the rate kept to, jobs in progress.
-            pub fn pace_stats(&self) -> $crate::PaceStats {
-                self.inner.pacer.lock().stats()
-            }
-
-            /// The Videos API, with default per-call options.
-            pub fn videos(&self) -> Videos {
-                Videos { client: self.clone(), options: $crate::RequestOptions::default() }
-            }
-        }
-
-        impl Download {
-            /// The media type, such as `video/mp4`.
-            pub fn content_type(&self) -> Option<&str> {
-                self.media.content_type()
-            }
-
-            /// The announced length in bytes, if any.
-            pub fn content_length(&self) -> Option<u64> {
-                self.media.content_length()
-            }
-
-            /// The service's request id.
-            pub fn request_id(&self) -> Option<&str> {
-                self.media.request_id()
-            }
-        }
+        $crate::videos_client_surface!();
 
         /// The Videos API on one client, with per-call options (extra headers
         /// and query parameters, a timeout, an idempotency key) applied to
@@ -519,3 +483,5 @@ macro_rules! videos_surface {
         }
     };
 }
+
+mod client;

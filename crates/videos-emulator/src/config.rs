@@ -36,6 +36,8 @@ pub struct EmulatorConfig {
     /// How long a request body may take to arrive in all, however steadily
     /// it trickles in; a slower one is answered 408.
     pub body_read_timeout: Duration,
+    /// Limits on requests per window and jobs in progress, off by default.
+    pub limits: Limits,
     /// Injected failures, off by default.
     pub faults: Faults,
     /// Azure OpenAI's shape of the API, when set: see [`AzureMode`].
@@ -71,6 +73,7 @@ impl Default for EmulatorConfig {
             max_connections: 512,
             idle_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
+            limits: Limits::default(),
             faults: Faults::default(),
             azure: None,
         }
@@ -111,10 +114,45 @@ impl EmulatorConfig {
         if self.faults.delay > Duration::from_secs(600) {
             return fail("faults.delay", format!("{:?} is over ten minutes", self.faults.delay));
         }
+        if self.limits.requests_per_window == Some(0) || self.limits.max_jobs_in_progress == Some(0) {
+            return fail("limits", "a limit of zero would refuse everything; leave it unset for none".to_owned());
+        }
+        if self.limits.window.is_zero() || self.limits.window > Duration::from_secs(3600) {
+            return fail("limits.window", format!("{:?} is outside (0, 1 hour]", self.limits.window));
+        }
         if self.max_connections == 0 || self.idle_timeout.is_zero() || self.body_read_timeout.is_zero() {
             return fail("max_connections / idle_timeout / body_read_timeout", "must be above zero".to_owned());
         }
         Ok(())
+    }
+}
+
+/// A service's limits, to rehearse against: every request counts over a
+/// sliding window (refused ones too, as OpenAI counts them), answers carry
+/// OpenAI's `x-ratelimit-*-requests` headers, and a request over the limit
+/// is answered 429 with OpenAI's error shape. Creates beyond the jobs in
+/// progress are answered 429 too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests allowed per [`Limits::window`]; `None`: no request limit (and no headers).
+    pub requests_per_window: Option<u32>,
+    /// The window requests are counted over: a minute, as the service's;
+    /// shorter in tests, so a rate-limited scenario runs in seconds.
+    pub window: Duration,
+    /// Jobs queued or in progress at once; `None`: no cap.
+    pub max_jobs_in_progress: Option<u32>,
+    /// Whether a refusal for the request rate carries `Retry-After` (OpenAI's do not).
+    pub retry_after: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            requests_per_window: None,
+            window: Duration::from_secs(60),
+            max_jobs_in_progress: None,
+            retry_after: false,
+        }
     }
 }
 

@@ -44,7 +44,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
-pub use config::{AzureMode, EmulatorConfig, Faults};
+pub use config::{AzureMode, EmulatorConfig, Faults, Limits};
 
 /// A running emulator. Dropping it stops the server (without waiting);
 /// [`Emulator::shutdown`] stops it gracefully.
@@ -83,6 +83,7 @@ impl Emulator {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let shared = Arc::new(routes::Shared {
             faults: Mutex::new(fastrand::Rng::with_seed(config.faults.seed)),
+            requests: Mutex::new(std::collections::VecDeque::new()),
             accepted_key: std::sync::RwLock::new(config.api_key.clone()),
             blob_origin: std::sync::OnceLock::new(),
             blob_secret: std::hash::RandomState::new(),

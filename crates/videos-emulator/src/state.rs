@@ -102,6 +102,14 @@ impl Job {
         }
         v
     }
+
+    /// Whether the job is still queued or in progress at `now_ms`: the
+    /// same answer as [`Job::observe`], without building the video.
+    pub(crate) fn running(&self, now_ms: i64) -> bool {
+        let elapsed = now_ms.saturating_sub(self.created_ms).max(0) as f64;
+        let end = if self.fail.is_some() { 0.3 } else { 1.0 };
+        self.length_ms > 0 && elapsed / (self.length_ms as f64) < end
+    }
 }
 
 /// One change.
@@ -125,6 +133,8 @@ pub(crate) enum Created {
     Existing(Box<Job>),
     /// The store holds its limit of jobs.
     Full,
+    /// This many jobs are in progress, the most allowed at once.
+    Busy(usize),
 }
 
 /// Everything the emulator remembers: the journal's entries applied, in
@@ -208,7 +218,14 @@ impl Store {
     }
 
     /// Stores a new job, unless `key` names a job created before or the store is full.
-    pub(crate) fn create(&mut self, job: Job, key: Option<String>, max_jobs: usize) -> std::io::Result<Created> {
+    pub(crate) fn create(
+        &mut self,
+        job: Job,
+        key: Option<String>,
+        max_jobs: usize,
+        max_in_progress: Option<usize>,
+    ) -> std::io::Result<Created> {
+        let now_ms = job.created_ms;
         let entry = Entry::Created { job: Box::new(job), key: key.clone() };
         let outcome = self.append_if(entry, |store| {
             if let Some(job) = key.as_ref().and_then(|k| store.idempotency.get(k)).and_then(|id| store.jobs.get(id)) {
@@ -216,6 +233,12 @@ impl Store {
             }
             if store.jobs.len() >= max_jobs {
                 return Err(Created::Full);
+            }
+            if let Some(cap) = max_in_progress {
+                let running = store.jobs.values().filter(|job| job.running(now_ms)).count();
+                if running >= cap {
+                    return Err(Created::Busy(running));
+                }
             }
             Ok(())
         })?;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use videos_core::{ApiResponse, Config, SharedPacer, DownloadContent, Error, Exchange, Operation, RequestOptions};
+use videos_core::{ApiResponse, Config, DownloadContent, Error, Exchange, Operation, RequestOptions, SharedPacer};
 use videos_core::{TransportError, TransportFailure};
 
 use crate::download::Download;
@@ -40,7 +40,9 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| TransportError::new(TransportFailure::Other, e))?;
-        Ok(Self { inner: Arc::new(Inner { http, origin: Origin::of(&config), pacer: SharedPacer::new(config.pace), config }) })
+        Ok(Self {
+            inner: Arc::new(Inner { http, origin: Origin::of(&config), pacer: SharedPacer::new(config.pace), config }),
+        })
     }
 
     /// A `reqwest::ClientBuilder` set up as the SDK sets up its own: TLS by
@@ -78,7 +80,9 @@ impl Client {
     /// let client = videos_reqwest::Client::with_http_client(videos_core::Config::new("sk-test"), http).unwrap();
     /// ```
     pub fn with_http_client(config: Config, http: reqwest::Client) -> Result<Self, Error> {
-        Ok(Self { inner: Arc::new(Inner { http, origin: Origin::of(&config), pacer: SharedPacer::new(config.pace), config }) })
+        Ok(Self {
+            inner: Arc::new(Inner { http, origin: Origin::of(&config), pacer: SharedPacer::new(config.pace), config }),
+        })
     }
 
     /// Runs any operation, keeping the response's status, request id and headers.
@@ -88,13 +92,15 @@ impl Client {
         op: &O,
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
-        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
+        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?
+            .paced(self.inner.pacer.clone());
         drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut None).await
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub async fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?.paced(self.inner.pacer.clone());
+        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?
+            .paced(self.inner.pacer.clone());
         let mut response = None;
         let head = drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut response).await?;
         Ok(Download::new(head.value, response))

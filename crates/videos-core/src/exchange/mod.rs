@@ -53,13 +53,15 @@
 //! - **the answer**: a 2xx JSON body is decoded into the operation's output,
 //!   anything else becomes a typed [`Error`].
 
+mod collected;
 mod log;
 mod media;
+mod moment;
 mod wholeness;
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -75,82 +77,9 @@ use crate::request::{Body, RequestOptions};
 use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large};
 use crate::retry::{Decision, Outcome, RetryPolicy};
 
+use collected::Collected;
 pub use media::MediaBody;
-
-/// The outside world at one moment, as the transport observed it.
-#[derive(Debug, Clone, Copy)]
-pub struct Now {
-    /// Monotonic time, for deadlines and waits.
-    pub at: Instant,
-    /// Wall-clock time, only for reading a `Retry-After` HTTP date.
-    pub wall: SystemTime,
-    /// A random number in `[0, 1)`, for the jitter of a backoff.
-    pub jitter: f64,
-}
-
-impl Now {
-    /// The moment `at` (wall clock `wall`), with `jitter` for any backoff decided now.
-    pub fn new(at: Instant, wall: SystemTime, jitter: f64) -> Self {
-        Self { at, wall, jitter }
-    }
-
-    /// The first moment of a call, from the clocks, with a fresh jitter: the
-    /// wall clock is read and the jitter drawn once per call, each later
-    /// moment comes from [`Now::later`]. Only transports call this; the
-    /// state machines take a `Now` and stay deterministic in tests.
-    pub fn start() -> Self {
-        Self::new(Instant::now(), SystemTime::now(), crate::random::unit())
-    }
-
-    /// This moment moved on to `at`, the wall clock with it: a transport reads
-    /// the wall clock and draws the jitter once per call, and only the
-    /// monotonic clock after each step.
-    pub fn later(&self, at: Instant) -> Self {
-        let elapsed = at.saturating_duration_since(self.at);
-        Self { at, wall: self.wall.checked_add(elapsed).unwrap_or(self.wall), jitter: self.jitter }
-    }
-}
-
-/// The time limits of one request the transport sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// From sending to the end of the response head (connecting included).
-    pub head: Duration,
-    /// The longest silence between two reads of the body.
-    pub read: Duration,
-    /// The whole body, when it is bounded (JSON); `None` for a download.
-    pub body: Option<Duration>,
-}
-
-/// What the transport does next.
-#[derive(Debug)]
-#[must_use]
-pub enum Action<'a, T> {
-    /// Send `request` and hand its head to [`Exchange::handle_head`].
-    Send {
-        /// The request, exactly as built (its files are streamed from disk).
-        request: &'a Request<Body>,
-        /// The limits for this request.
-        timeouts: Timeouts,
-    },
-    /// Read the next piece of the body, at most `max` bytes, waiting at most
-    /// `timeout`; hand it to [`Exchange::handle_chunk`], or report the end
-    /// with [`Exchange::handle_end`].
-    Read {
-        /// How long this read may wait.
-        timeout: Duration,
-        /// The most bytes worth reading now (more are accepted, and judged).
-        max: usize,
-    },
-    /// Sleep this long, then ask again.
-    Wait(Duration),
-    /// Ask this provider for a token and hand the outcome to
-    /// [`Exchange::handle_token`]; only with [`crate::Auth::TokenProvider`].
-    Authorize(&'a TokenProvider),
-    /// The call is over. For a download, `Ok` carries the accepted head
-    /// and the body is the caller's to stream through [`MediaBody`].
-    Done(Result<ApiResponse<T>, Error>),
-}
+pub use moment::{Action, Now, Timeouts};
 
 /// What a successful answer is made into.
 enum Expect<T> {
@@ -159,49 +88,6 @@ enum Expect<T> {
     /// A media body of one of these types, left unread; the head is made
     /// into `T` by this function, told how a saved file must be finished.
     Media(fn(StatusCode, HeaderMap, Duration, Durability) -> ApiResponse<T>, &'static [&'static str], Durability),
-}
-
-/// A body being collected, without copying when it arrives in one piece.
-#[derive(Debug, Default)]
-enum Collected {
-    #[default]
-    Empty,
-    One(Bytes),
-    Many(BytesMut),
-}
-
-impl Collected {
-    fn len(&self) -> usize {
-        match self {
-            Collected::Empty => 0,
-            Collected::One(b) => b.len(),
-            Collected::Many(b) => b.len(),
-        }
-    }
-
-    fn push(&mut self, chunk: Bytes) {
-        *self = match std::mem::take(self) {
-            Collected::Empty => Collected::One(chunk),
-            Collected::One(first) => {
-                let mut all = BytesMut::with_capacity(first.len() + chunk.len());
-                all.extend_from_slice(&first);
-                all.extend_from_slice(&chunk);
-                Collected::Many(all)
-            }
-            Collected::Many(mut all) => {
-                all.extend_from_slice(&chunk);
-                Collected::Many(all)
-            }
-        }
-    }
-
-    fn into_bytes(self) -> Bytes {
-        match self {
-            Collected::Empty => Bytes::new(),
-            Collected::One(b) => b,
-            Collected::Many(b) => b.freeze(),
-        }
-    }
 }
 
 enum State {
@@ -334,10 +220,19 @@ impl<T> Exchange<T> {
         self
     }
 
-    /// Whether a failure at `now` may still be retried beyond the policy's
-    /// count: a job-creating call within its patience.
-    fn patient(&self, now: Instant) -> bool {
-        self.began.is_some_and(|began| now.saturating_duration_since(began) < self.patience)
+    /// The policy's decision, patient while a retry would still go out
+    /// within the patience of a job-creating call.
+    fn decide(&self, outcome: &Outcome<'_>, now: &Now) -> Decision {
+        let within = |at: Instant| self.began.is_some_and(|began| at.saturating_duration_since(began) < self.patience);
+        let decision = self.policy.decide_patiently(self.retries, outcome, now.jitter, now.wall, within(now.at));
+        match decision {
+            Decision::Retry { after }
+                if self.retries >= self.policy.max_retries && !now.at.checked_add(after).is_some_and(within) =>
+            {
+                Decision::Stop
+            }
+            decision => decision,
+        }
     }
 
     /// How many retries were made so far.
@@ -495,8 +390,7 @@ impl<T> Exchange<T> {
             return self.finish(decode(response));
         }
         let outcome = Outcome::Response { status, headers: &headers };
-        let patient = self.patient(now.at);
-        match self.policy.decide_patiently(self.retries, &outcome, now.jitter, now.wall, patient) {
+        match self.decide(&outcome, now) {
             Decision::Retry { after } => self.retry(after, now, status.as_str()),
             Decision::Stop => {
                 let error = api_error_at(status, &headers, &body.into_bytes(), Some(now.wall));
@@ -510,9 +404,7 @@ impl<T> Exchange<T> {
         if self.result.is_some() {
             return;
         }
-        let outcome = Outcome::Transport(error.failure);
-        let patient = self.patient(now.at);
-        match self.policy.decide_patiently(self.retries, &outcome, now.jitter, now.wall, patient) {
+        match self.decide(&Outcome::Transport(error.failure), now) {
             Decision::Retry { after } => self.retry(after, now, &format!("{:?}", error.failure)),
             Decision::Stop => self.finish(Err(error.into())),
         }

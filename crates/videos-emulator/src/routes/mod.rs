@@ -6,6 +6,7 @@ mod azure;
 mod characters;
 mod content;
 mod input;
+mod limits;
 mod middleware;
 mod videos;
 
@@ -34,6 +35,8 @@ pub(crate) struct Shared {
     pub(crate) render_slots: Semaphore,
     pub(crate) renders: Renders,
     pub(crate) faults: Mutex<fastrand::Rng>,
+    /// When the requests of the current rate-limit window arrived, oldest first.
+    pub(crate) requests: Mutex<std::collections::VecDeque<std::time::Instant>>,
     /// The key accepted now; starts as the configured one and can be rotated.
     pub(crate) accepted_key: RwLock<Option<String>>,
     /// `http://HOST:PORT` of the blob listener, in Azure mode.
@@ -80,6 +83,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::authenticate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::inject_faults))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::count_requests))
         .layer(axum::middleware::from_fn_with_state(state.clone(), azure::require_api_version))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_id))
         .with_state(state.clone());

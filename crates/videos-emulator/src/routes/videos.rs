@@ -58,8 +58,11 @@ impl Shared {
             fail: failure_for(&job.prompt),
             segments: job.segments,
         };
-        let created =
-            self.store().create(stored.clone(), key, self.config.max_jobs).map_err(|e| ApiError::storage(&e))?;
+        let max_in_progress = self.config.limits.max_jobs_in_progress.map(|n| n as usize);
+        let created = self
+            .store()
+            .create(stored.clone(), key, self.config.max_jobs, max_in_progress)
+            .map_err(|e| ApiError::storage(&e))?;
         let job = match created {
             Created::Existing(existing) => return Ok(json_video(existing.observe(unix_now_ms()), self.poll_hint())),
             Created::Full => {
@@ -74,6 +77,19 @@ impl Shared {
                 let mut response = error.into_response();
                 response.headers_mut().insert("x-should-retry", HeaderValue::from_static("false"));
                 return Ok(response);
+            }
+            Created::Busy(running) => {
+                // Worth waiting for: a job ends and the slot frees, so no x-should-retry here.
+                return Err(ApiError {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    message: format!(
+                        "Too many jobs in progress: {running}, and at most {} run at once. Try again when one finishes.",
+                        max_in_progress.unwrap_or(running)
+                    ),
+                    error_type: "rate_limit_error",
+                    param: None,
+                    code: Some("too_many_jobs_in_progress"),
+                });
             }
             Created::New => stored,
         };
