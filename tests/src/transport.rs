@@ -24,7 +24,8 @@ pub enum Transport {
 pub const KEY: &str = "sk-test-key";
 
 /// A config for a local server: test key, fast retries (so tests stay quick
-/// but still exercise the waits), short timeouts.
+/// but still exercise the waits), no patience beyond them (the scenarios
+/// that need it set their own), short timeouts.
 pub fn config(base_url: &str) -> Config {
     Config::new(KEY)
         .with_base_url(&format!("{base_url}/v1"))
@@ -32,6 +33,7 @@ pub fn config(base_url: &str) -> Config {
         .with_retry(RetryPolicy {
             initial_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(40),
+            patience: Duration::ZERO,
             ..RetryPolicy::default()
         })
         .with_timeouts(Duration::from_secs(2), Duration::from_secs(5))

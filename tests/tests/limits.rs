@@ -37,7 +37,7 @@ async fn answers_carry_the_limit_and_refusals_count() {
             header("retry-after"),
         ));
         if response.status() == 429 {
-            let body: serde_json::Value = response.json().await.unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
             assert_eq!(body["error"]["code"], "rate_limit_exceeded", "{body}");
             assert!(body["error"]["message"].as_str().unwrap().contains("Rate limit reached for requests"));
         }
@@ -68,12 +68,15 @@ async fn a_refusal_may_say_when_to_come_back_and_jobs_in_progress_are_capped() {
 
     let emulator = limited(100, 60_000, Some(1), false).await;
     let url = format!("http://{}/v1/videos", emulator.address());
-    let create = |prompt: &str| http.post(&url).bearer_auth("k").json(&serde_json::json!({"prompt": prompt}));
+    let create = |prompt: &str| {
+        let body = serde_json::json!({ "prompt": prompt }).to_string();
+        http.post(&url).bearer_auth("k").header("content-type", "application/json").body(body)
+    };
     assert_eq!(create("first").send().await.unwrap().status(), 200);
     let busy = create("second").send().await.unwrap();
     assert_eq!(busy.status(), 429);
     assert!(busy.headers().get("x-should-retry").is_none(), "a slot frees: worth retrying");
-    let body: serde_json::Value = busy.json().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&busy.bytes().await.unwrap()).unwrap();
     assert_eq!(body["error"]["code"], "too_many_jobs_in_progress");
     // The first job takes 0.4 s; then there is room again.
     tokio::time::sleep(Duration::from_millis(600)).await;

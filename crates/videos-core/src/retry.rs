@@ -8,12 +8,13 @@
 //! [`RetryPolicy::max_retry_after`] (a minute): whatever a server sends —
 //! negative, huge, not a number — the wait is bounded and nothing panics.
 //!
-//! A job-creating call (one that carries an `Idempotency-Key`) is
-//! *patient*: once its retries are spent, it goes on retrying retryable
-//! failures with the same key until [`RetryPolicy::patience`] has passed
-//! since its first attempt. A refused create (429) made nothing, and a
-//! failure with no answer (a cut body, a reset, a timeout, a 5xx) may have
-//! made a job that only the same key finds again; either way, giving up
+//! Calls are *patient*: once its retries are spent, a call goes on
+//! retrying a refusal (429) until [`RetryPolicy::patience`] has passed
+//! since its first attempt, since a refused request did nothing and the
+//! service's limit frees up in time; a job-creating call (one that carries
+//! an `Idempotency-Key`) does the same for every retryable failure, with
+//! the same key. A failure with no answer (a cut body, a reset, a timeout,
+//! a 5xx) may have made a job that only the same key finds again: giving up
 //! early leaves the caller with nothing, or with a billed job it cannot find.
 
 use std::time::{Duration, SystemTime};
@@ -37,8 +38,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The longest wait the service may ask for; a longer request waits this long.
     pub max_retry_after: Duration,
-    /// How long a job-creating call keeps retrying, from its first attempt,
-    /// after `max_retries` are spent (see the module docs). Zero: never beyond them.
+    /// How long a call keeps retrying refusals (and a job-creating call any
+    /// retryable failure), from its first attempt, after `max_retries` are
+    /// spent (see the module docs). Zero: never beyond them.
     pub patience: Duration,
 }
 

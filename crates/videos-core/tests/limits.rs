@@ -169,7 +169,7 @@ fn a_refused_create_waits_its_turn_with_one_key_within_its_patience() {
 }
 
 #[test]
-fn patience_runs_out_and_a_get_is_never_patient() {
+fn patience_runs_out_and_a_get_waits_out_only_refusals() {
     let t0 = Instant::now();
     let config = config().with_patience(Duration::from_secs(60));
     let mut create: Exchange<Video> =
@@ -179,11 +179,17 @@ fn patience_runs_out_and_a_get_is_never_patient() {
     let last = *sends.last().unwrap();
     assert!(last < Duration::from_secs(60) && last >= Duration::from_secs(30), "{sends:?}");
 
+    // A retrieve is patient with refusals (they did nothing), not with other failures.
     let mut get: Exchange<Video> =
         Exchange::new(&RetrieveVideo::new("video_1"), &config, &RequestOptions::default(), 9).unwrap();
     let (_, sends, result) = run_script(&mut get, t0, |_, _| (429, HeaderMap::new(), b"{}"));
     assert!(result.is_err());
-    assert_eq!(sends.len(), 3, "a retrieve keeps the policy's two retries");
+    assert!(sends.len() > 3 && *sends.last().unwrap() >= Duration::from_secs(30), "{sends:?}");
+    let mut get: Exchange<Video> =
+        Exchange::new(&RetrieveVideo::new("video_1"), &config, &RequestOptions::default(), 9).unwrap();
+    let (_, sends, result) = run_script(&mut get, t0, |_, _| (503, HeaderMap::new(), b"{}"));
+    assert!(result.is_err());
+    assert_eq!(sends.len(), 3, "a retrieve keeps the policy's two retries for a 503");
 
     // A per-call patience wins over the configured one; RetryPolicy::none() has none.
     let options = RequestOptions::default().patience(Duration::ZERO);

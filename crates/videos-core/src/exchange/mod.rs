@@ -36,9 +36,10 @@
 //! - **redirects**: followed up to [`crate::redirect::MAX_REDIRECTS`] hops,
 //!   with credentials only within the origin (see [`crate::redirect`]);
 //! - **retries**: by [`RetryPolicy`], always with the same built request, so
-//!   a POST keeps its `Idempotency-Key` on every attempt; a job-creating
-//!   call is patient (see [`crate::retry`]): it goes on retrying within its
-//!   patience, measured from its first attempt;
+//!   a POST keeps its `Idempotency-Key` on every attempt; within its
+//!   patience (see [`crate::retry`]), measured from its first attempt, any
+//!   call goes on retrying refusals (429), which did nothing, and a
+//!   job-creating call any retryable failure;
 //! - **pace**: with a [`SharedPacer`] ([`Exchange::paced`]), no attempt goes
 //!   out before the client's request budget allows, and every answer from
 //!   the service teaches the budget (see [`crate::pace`]);
@@ -128,8 +129,12 @@ pub struct Exchange<T> {
     span: tracing::Span,
     /// The client's request budget, when it keeps one.
     pacer: Option<SharedPacer>,
-    /// How long after its first attempt a job-creating call goes on retrying (zero for any other).
+    /// How long after its first attempt the call goes on retrying refusals
+    /// (429: nothing was done, so any call may), and, for a job-creating
+    /// call, any retryable failure.
     patience: Duration,
+    /// Whether the call creates a job (it carries an idempotency key).
+    creates: bool,
     /// When the first attempt went out.
     began: Option<Instant>,
 }
@@ -191,7 +196,7 @@ impl<T> Exchange<T> {
         let span = log::span(&request);
         // A call that carries an idempotency key creates a job: retrying it with the same key is safe.
         let creates = request.headers().contains_key(crate::header::IDEMPOTENCY_KEY);
-        let patience = if creates { options.patience.unwrap_or(config.retry.patience) } else { Duration::ZERO };
+        let patience = options.patience.unwrap_or(config.retry.patience);
         Self {
             request,
             hop: None,
@@ -209,6 +214,7 @@ impl<T> Exchange<T> {
             span,
             pacer: None,
             patience,
+            creates,
             began: None,
         }
     }
@@ -223,7 +229,11 @@ impl<T> Exchange<T> {
     /// The policy's decision, patient while a retry would still go out
     /// within the patience of a job-creating call.
     fn decide(&self, outcome: &Outcome<'_>, now: &Now) -> Decision {
-        let within = |at: Instant| self.began.is_some_and(|began| at.saturating_duration_since(began) < self.patience);
+        let refused = matches!(outcome, Outcome::Response { status, .. } if *status == StatusCode::TOO_MANY_REQUESTS);
+        let patient = refused || self.creates;
+        let within = |at: Instant| {
+            patient && self.began.is_some_and(|began| at.saturating_duration_since(began) < self.patience)
+        };
         let decision = self.policy.decide_patiently(self.retries, outcome, now.jitter, now.wall, within(now.at));
         match decision {
             Decision::Retry { after }
