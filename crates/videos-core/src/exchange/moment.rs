@@ -60,7 +60,7 @@ pub struct Timeouts {
 #[derive(Debug)]
 #[must_use]
 pub enum Action<'a, T> {
-    /// Send `request` and hand its head to [`Exchange::handle_head`].
+    /// Send `request` and hand its head to [`crate::Exchange::handle_head`].
     Send {
         /// The request, exactly as built (its files are streamed from disk).
         request: &'a Request<Body>,
@@ -68,8 +68,8 @@ pub enum Action<'a, T> {
         timeouts: Timeouts,
     },
     /// Read the next piece of the body, at most `max` bytes, waiting at most
-    /// `timeout`; hand it to [`Exchange::handle_chunk`], or report the end
-    /// with [`Exchange::handle_end`].
+    /// `timeout`; hand it to [`crate::Exchange::handle_chunk`], or report the end
+    /// with [`crate::Exchange::handle_end`].
     Read {
         /// How long this read may wait.
         timeout: Duration,
@@ -79,9 +79,9 @@ pub enum Action<'a, T> {
     /// Sleep this long, then ask again.
     Wait(Duration),
     /// Ask this provider for a token and hand the outcome to
-    /// [`Exchange::handle_token`]; only with [`crate::Auth::TokenProvider`].
+    /// [`crate::Exchange::handle_token`]; only with [`crate::Auth::TokenProvider`].
     Authorize(&'a TokenProvider),
     /// The call is over. For a download, `Ok` carries the accepted head
-    /// and the body is the caller's to stream through [`MediaBody`].
+    /// and the body is the caller's to stream through [`crate::MediaBody`].
     Done(Result<ApiResponse<T>, Error>),
 }
