@@ -17,12 +17,13 @@ port=$((20000 + RANDOM % 20000))
     --fps 4 --max-jobs-in-progress "$jobs" 2> "$work/serve.log" &
 server=$!
 sleep 1
+: > "$work/exits"
 start=$(date +%s.%N)
 for i in $(seq 1 "$n"); do
     ( OPENAI_BASE_URL="http://127.0.0.1:$port/v1" OPENAI_API_KEY=k timeout 900 \
         "$videos" create "job $i" --output "$work/$i.mp4" > "$work/$i.log" 2>&1; echo "$i $?" >> "$work/exits" ) &
 done
-while [ "$(wc -l < "$work/exits" 2>/dev/null || echo 0)" -lt "$n" ]; do sleep 0.2; done
+while [ "$(wc -l < "$work/exits")" -lt "$n" ]; do sleep 0.2; done
 end=$(date +%s.%N)
 echo "exit codes (job code): $(sort -n "$work/exits" | tr '\n' ' ')"
 echo "videos saved: $(ls "$work"/*.mp4 2>/dev/null | wc -l) of $n"
