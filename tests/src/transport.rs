@@ -192,6 +192,36 @@ impl Transport {
         call!(self, |v| v.create_and_poll(params))
     }
 
+    /// `create_many`, collected: the outcomes in the order they came, and
+    /// the ids the observer heard of as jobs were created.
+    pub async fn create_many(
+        &self,
+        items: Vec<videos_core::ManyItem>,
+        options: videos_core::ManyOptions,
+    ) -> (Vec<videos_core::JobOutcome>, Vec<(usize, String)>) {
+        let created = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = created.clone();
+        let observer = move |event: videos_core::ManyEvent<'_>| {
+            if let videos_core::ManyEvent::Created { index, job_id } = event {
+                heard.lock().unwrap().push((index, job_id.to_owned()));
+            }
+        };
+        let outcomes = match self {
+            Transport::Async(c) => {
+                use futures_util::StreamExt;
+                c.videos().create_many(items, options, observer).collect::<Vec<_>>().await
+            }
+            Transport::Blocking(c) => {
+                let c = c.clone();
+                tokio::task::spawn_blocking(move || c.videos().create_many(items, options, observer).collect())
+                    .await
+                    .expect("blocking call panicked")
+            }
+        };
+        let created = created.lock().unwrap().clone();
+        (outcomes, created)
+    }
+
     /// `download_to`.
     pub async fn download_to(&self, id: &str, variant: Option<VideoContentVariant>, path: &Path) -> Result<u64, Error> {
         let (id, path) = (id.to_owned(), path.to_path_buf());

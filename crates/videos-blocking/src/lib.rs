@@ -33,7 +33,7 @@ mod videos;
 
 pub use client::Client;
 pub use download::Download;
-pub use videos::{ListAll, Videos};
+pub use videos::{CreateMany, ListAll, Videos};
 pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
 pub use videos_types as types;
 

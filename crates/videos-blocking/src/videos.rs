@@ -1,10 +1,13 @@
 //! The Videos API on the blocking client: the surface shared with the async
 //! client (expanded from [`videos_core::videos_surface`]), and `list_all`
-//! as an `Iterator`.
+//! and `create_many` as `Iterator`s.
 
 use std::thread::sleep;
+use std::time::Instant;
 
-use videos_core::{Error, ListVideos, PageWalk, WalkStep};
+use videos_core::{
+    Error, JobOutcome, ListVideos, ManyAction, ManyEvent, ManyItem, ManyJobs, ManyOptions, PageWalk, WalkStep,
+};
 use videos_types::Video;
 
 use crate::client::Client;
@@ -55,6 +58,90 @@ impl Iterator for ListAll {
                 WalkStep::Fail(e) => return Some(Err(e)),
                 WalkStep::End => return None,
             }
+        }
+    }
+}
+
+impl Videos {
+    /// Runs many jobs as one call: at most `options.concurrency` in
+    /// progress, statuses refreshed with list pages (retrieves where the
+    /// service does not list), completed videos saved as they finish when
+    /// `options.save`, every request within the client's request budget.
+    /// The iterator yields each item's [`JobOutcome`] as it happens
+    /// (completion order), exactly one per item; `observer` hears of each
+    /// job created (to record its id) and of the counts after each step.
+    /// See [`videos_core::many`].
+    ///
+    /// ```no_run
+    /// # fn run(videos: videos_blocking::Videos) {
+    /// use videos_blocking::core::{CreateVideo, JobOutcome, ManyItem, ManyOptions};
+    ///
+    /// let items = ["A lighthouse at dusk", "A cat on a piano"].map(|p| ManyItem::new(CreateVideo::new(p)));
+    /// let options = ManyOptions { save: true, save_dir: "out".into(), ..ManyOptions::default() };
+    /// for outcome in videos.create_many(items.to_vec(), options, |_| {}) {
+    ///     if let JobOutcome::Completed { video, file, .. } = outcome {
+    ///         println!("{} saved to {:?}", video.id, file);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn create_many(
+        &self,
+        items: Vec<ManyItem>,
+        options: ManyOptions,
+        observer: impl FnMut(ManyEvent<'_>) + Send + 'static,
+    ) -> CreateMany {
+        let many = ManyJobs::new(items, options, Instant::now());
+        CreateMany { videos: self.clone(), many, observer: Box::new(observer) }
+    }
+}
+
+/// The iterator [`Videos::create_many`] returns: each item's outcome as it happens.
+pub struct CreateMany {
+    videos: Videos,
+    many: ManyJobs,
+    observer: Box<dyn FnMut(ManyEvent<'_>) + Send>,
+}
+
+impl std::fmt::Debug for CreateMany {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateMany").field("counts", &self.many.counts()).finish_non_exhaustive()
+    }
+}
+
+impl Iterator for CreateMany {
+    type Item = JobOutcome;
+
+    fn next(&mut self) -> Option<JobOutcome> {
+        let Self { videos: this, many, observer } = self;
+        loop {
+            match many.next(Instant::now()) {
+                ManyAction::Finished(outcome) => {
+                    observer(ManyEvent::Progress(many.counts()));
+                    return Some(outcome);
+                }
+                ManyAction::Done => return None,
+                ManyAction::Wait(wait) => sleep(wait),
+                ManyAction::Create { index, item } => {
+                    let params = item.params.clone();
+                    let options = many.create_options(index, &this.options);
+                    let result = this.client.execute(&params, &options).map(|r| r.value);
+                    if let Ok(video) = &result {
+                        observer(ManyEvent::Created { index, job_id: &video.id });
+                    }
+                    many.handle_created(index, result, Instant::now());
+                }
+                ManyAction::Refresh(list) => many.handle_page(this.list(list)),
+                ManyAction::Retrieve { index, op } => {
+                    let result = this.client.execute(&op, &this.options).map(|r| r.value);
+                    many.handle_retrieved(index, result);
+                }
+                ManyAction::Save { index, job_id, file } => {
+                    let saved = this.download_to(&job_id, None, &file).map(|_| file);
+                    many.handle_saved(index, saved);
+                }
+            }
+            observer(ManyEvent::Progress(many.counts()));
         }
     }
 }

@@ -114,6 +114,25 @@ pub(crate) enum Command {
         #[command(flatten)]
         finish: Finish,
     },
+    /// Run many creates from a JSON Lines file, saving each video into a
+    /// folder as it completes, within the service's limits. Each line is an
+    /// object: `prompt` (required), `model`, `seconds`, `size`,
+    /// `input_reference` (a file, URL or `file-` id), `name` (the saved file,
+    /// default 0001.mp4, 0002.mp4, … by line), any other field passed through
+    /// to the create. Every line is checked before any job is created. A
+    /// manifest in the folder makes the same command, run again after a
+    /// crash or Ctrl-C, resume without creating any job twice. Exits 0 only
+    /// when every line was saved.
+    Batch {
+        /// The JSON Lines file; `-` reads stdin.
+        file: String,
+        /// The folder the videos and the manifest go to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Jobs in progress at once, 1 to 100.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=100))]
+        concurrency: u16,
+    },
     /// Show one job.
     Get {
         /// The job's id.
@@ -285,6 +304,10 @@ pub(crate) struct Serve {
     /// x-ratelimit-* headers, and one over the limit is answered 429.)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub(crate) max_jobs_in_progress: Option<u32>,
+    /// Answer `GET /videos` with a 400, as gateways that cannot list do
+    /// (LiteLLM's proxy), to rehearse a client against one.
+    #[arg(long)]
+    pub(crate) no_list: bool,
     /// Answer a request over the limit with a Retry-After header (OpenAI's
     /// API sends none).
     #[arg(long)]

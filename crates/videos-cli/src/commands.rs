@@ -72,7 +72,7 @@ fn waits_for_job(command: &Command) -> bool {
         | Command::Remix { finish, .. }
         | Command::Edit { finish, .. }
         | Command::Extend { finish, .. } => finish.wait || finish.output.is_some(),
-        Command::Wait { .. } => true,
+        Command::Wait { .. } | Command::Batch { .. } => true,
         _ => false,
     }
 }
@@ -115,6 +115,9 @@ async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
             }
             let video = with_extra(&videos, &extra).create(params).await?;
             finish_job(&videos, video, &finish, json).await
+        }
+        Command::Batch { file, out, concurrency } => {
+            crate::batch::run(client, &file, &out, concurrency.into(), json).await
         }
         Command::Get { id } => output::video(&videos.retrieve(&id).await?, json),
         Command::List { limit, order, after, all } => {
@@ -292,6 +295,7 @@ async fn serve(
     requests_per_minute: Option<u32>,
 ) -> Result<()> {
     let config = EmulatorConfig {
+        lists: !serve.no_list,
         limits: Limits {
             requests_per_window: requests_per_minute,
             window: serve.rate_limit_window,

@@ -2,10 +2,11 @@
 //!
 //! Files: `args.rs` (the command line), `settings.rs` (where the connection
 //! comes from), `inputs.rs` (local files, checked before anything is sent),
-//! `commands.rs` (what each command does), `output.rs` (human and JSON
+//! `commands.rs` (what each command does), `batch.rs` (`videos batch`), `output.rs` (human and JSON
 //! output), `progress.rs` (bars).
 
 mod args;
+mod batch;
 mod commands;
 mod inputs;
 mod output;

@@ -49,6 +49,7 @@ pub mod error;
 pub mod exchange;
 pub mod header;
 mod http_date;
+pub mod many;
 pub mod ops;
 pub mod pace;
 pub mod paginate;
@@ -68,6 +69,7 @@ pub use error::{
     TransportError, TransportFailure,
 };
 pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
+pub use many::{JobOutcome, ManyAction, ManyCounts, ManyEvent, ManyItem, ManyJobs, ManyOptions};
 pub use ops::{
     ContentHead, CreateCharacter, CreateVideo, DeleteVideo, DownloadContent, EditVideo, ExtendVideo, InputReference,
     ListVideos, Operation, RemixVideo, RetrieveCharacter, RetrieveVideo, VideoSource,

@@ -36,6 +36,9 @@ pub struct EmulatorConfig {
     /// How long a request body may take to arrive in all, however steadily
     /// it trickles in; a slower one is answered 408.
     pub body_read_timeout: Duration,
+    /// Whether `GET /videos` lists jobs (the default), or answers 400 as
+    /// gateways that cannot list do (LiteLLM's proxy), for rehearsing clients.
+    pub lists: bool,
     /// Limits on requests per window and jobs in progress, off by default.
     pub limits: Limits,
     /// Injected failures, off by default.
@@ -73,6 +76,7 @@ impl Default for EmulatorConfig {
             max_connections: 512,
             idle_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
+            lists: true,
             limits: Limits::default(),
             faults: Faults::default(),
             azure: None,

@@ -1,10 +1,14 @@
 //! The Videos API on the async client: the surface shared with the blocking
 //! client (expanded from [`videos_core::videos_surface`]), and `list_all`
-//! as a `Stream`.
+//! and `create_many` as `Stream`s.
+
+use std::time::Instant;
 
 use futures_util::Stream;
 use tokio::time::sleep;
-use videos_core::{Error, ListVideos, PageWalk, WalkStep};
+use videos_core::{
+    Error, JobOutcome, ListVideos, ManyAction, ManyEvent, ManyItem, ManyJobs, ManyOptions, PageWalk, WalkStep,
+};
 use videos_types::Video;
 
 use crate::client::Client;
@@ -41,6 +45,71 @@ impl Videos {
                     WalkStep::Fail(e) => return Some((Err(e), (this, walk))),
                     WalkStep::End => return None,
                 }
+            }
+        })
+    }
+}
+
+impl Videos {
+    /// Runs many jobs as one call: at most `options.concurrency` in
+    /// progress, statuses refreshed with list pages (retrieves where the
+    /// service does not list), completed videos saved as they finish when
+    /// `options.save`, every request within the client's request budget.
+    /// Yields each item's [`JobOutcome`] as it happens (completion order),
+    /// exactly one per item; `observer` hears of each job created (to record
+    /// its id) and of the counts after each step. See [`videos_core::many`].
+    ///
+    /// ```no_run
+    /// # async fn run(videos: videos_reqwest::Videos) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// use videos_reqwest::core::{CreateVideo, JobOutcome, ManyItem, ManyOptions};
+    ///
+    /// let items = ["A lighthouse at dusk", "A cat on a piano"].map(|p| ManyItem::new(CreateVideo::new(p)));
+    /// let options = ManyOptions { save: true, save_dir: "out".into(), ..ManyOptions::default() };
+    /// let mut outcomes = std::pin::pin!(videos.create_many(items.to_vec(), options, |_| {}));
+    /// while let Some(outcome) = outcomes.next().await {
+    ///     if let JobOutcome::Completed { video, file, .. } = outcome {
+    ///         println!("{} saved to {:?}", video.id, file);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn create_many(
+        &self,
+        items: Vec<ManyItem>,
+        options: ManyOptions,
+        observer: impl FnMut(ManyEvent<'_>) + Send + 'static,
+    ) -> impl Stream<Item = JobOutcome> + Send + 'static {
+        let many = ManyJobs::new(items, options, Instant::now());
+        futures_util::stream::unfold((self.clone(), many, observer), |(this, mut many, mut observer)| async move {
+            loop {
+                match many.next(Instant::now()) {
+                    ManyAction::Finished(outcome) => {
+                        observer(ManyEvent::Progress(many.counts()));
+                        return Some((outcome, (this, many, observer)));
+                    }
+                    ManyAction::Done => return None,
+                    ManyAction::Wait(wait) => sleep(wait).await,
+                    ManyAction::Create { index, item } => {
+                        let params = item.params.clone();
+                        let options = many.create_options(index, &this.options);
+                        let result = this.client.execute(&params, &options).await.map(|r| r.value);
+                        if let Ok(video) = &result {
+                            observer(ManyEvent::Created { index, job_id: &video.id });
+                        }
+                        many.handle_created(index, result, Instant::now());
+                    }
+                    ManyAction::Refresh(list) => many.handle_page(this.list(list).await),
+                    ManyAction::Retrieve { index, op } => {
+                        let result = this.client.execute(&op, &this.options).await.map(|r| r.value);
+                        many.handle_retrieved(index, result);
+                    }
+                    ManyAction::Save { index, job_id, file } => {
+                        let saved = this.download_to(&job_id, None, &file).await.map(|_| file);
+                        many.handle_saved(index, saved);
+                    }
+                }
+                observer(ManyEvent::Progress(many.counts()));
             }
         })
     }

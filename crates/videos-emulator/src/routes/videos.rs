@@ -162,6 +162,16 @@ pub(crate) struct ListQuery {
 
 /// `GET /videos`.
 pub(crate) async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>) -> Result<Response, ApiError> {
+    if !state.config.lists {
+        // As LiteLLM's proxy answers a list it cannot route: an error, and no retry mends it.
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "Listing videos is not supported by this service.".to_owned(),
+            error_type: "invalid_request_error",
+            param: None,
+            code: Some("400"),
+        });
+    }
     let limit = match query.limit.as_deref() {
         None => 20,
         Some(text) => match text.parse::<usize>() {
