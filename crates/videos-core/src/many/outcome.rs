@@ -91,23 +91,23 @@ pub enum ManyEvent<'a> {
 #[derive(Debug)]
 #[must_use]
 pub enum ManyAction<'a> {
-    /// Create item `index` (with its key and extra fields); report with [`ManyJobs::handle_created`].
+    /// Create item `index` (with its key and extra fields); report with [`super::ManyJobs::handle_created`].
     Create {
         /// The item's position.
         index: usize,
         /// The item.
         item: &'a ManyItem,
     },
-    /// Read this list page; report with [`ManyJobs::handle_page`].
+    /// Read this list page; report with [`super::ManyJobs::handle_page`].
     Refresh(ListVideos),
-    /// Read this job; report with [`ManyJobs::handle_retrieved`].
+    /// Read this job; report with [`super::ManyJobs::handle_retrieved`].
     Retrieve {
         /// The item's position.
         index: usize,
         /// The request.
         op: RetrieveVideo,
     },
-    /// Download this completed job's MP4 to `file`; report with [`ManyJobs::handle_saved`].
+    /// Download this completed job's MP4 to `file`; report with [`super::ManyJobs::handle_saved`].
     Save {
         /// The item's position.
         index: usize,
