@@ -1,8 +1,10 @@
 //! How the SDK's cost grows with the work: `list_all` over listings of
 //! 1,000 to 100,000 videos (peak memory should not grow with the count),
-//! and many `create_and_poll` jobs at once on one runtime (memory per job).
+//! many `create_and_poll` jobs at once on one runtime (memory and requests
+//! per job), and the same jobs through `create_many` (requests per job with
+//! list refresh, against one retrieve per job per poll interval).
 //!
-//! Run: `cargo bench -p videos-tests --bench scale`. Each measurement runs
+//! Run: `cargo bench -p videos-tests --bench scale` (`-- jobs` for the job parts only). Each measurement runs
 //! in a child process that does only the client's side, and reads its peak
 //! RSS (VmHWM); servers run in this process, on 127.0.0.1.
 
@@ -34,7 +36,8 @@ async fn child_list(url: &str, total: usize) {
 /// Child: `jobs` create_and_poll calls at once on one runtime.
 async fn child_jobs(url: &str, jobs: usize) {
     let config = Config::new("sk-bench").with_base_url(url).expect("base url");
-    let videos = videos_reqwest::Client::new(config).expect("client").videos();
+    let client = videos_reqwest::Client::new(config).expect("client");
+    let videos = client.videos();
     let before = status_kib("VmRSS");
     let started = Instant::now();
     let tasks: Vec<_> = (0..jobs)
@@ -49,7 +52,22 @@ async fn child_jobs(url: &str, jobs: usize) {
             completed += 1;
         }
     }
-    println!("{completed} {} {before} {}", started.elapsed().as_secs_f64(), status_kib("VmHWM"));
+    let sent = client.pace_stats().sent;
+    println!("{completed} {} {before} {} {sent}", started.elapsed().as_secs_f64(), status_kib("VmHWM"));
+}
+
+/// Child: `jobs` jobs through one `create_many`, at most `concurrency` in progress.
+async fn child_many(url: &str, jobs: usize, concurrency: usize) {
+    let config = Config::new("sk-bench").with_base_url(url).expect("base url");
+    let client = videos_reqwest::Client::new(config).expect("client");
+    let items = (0..jobs).map(|i| videos_core::ManyItem::new(CreateVideo::new(format!("many {i}")))).collect();
+    let options = videos_core::ManyOptions { concurrency, ..videos_core::ManyOptions::default() };
+    let before = status_kib("VmRSS");
+    let started = Instant::now();
+    let outcomes: Vec<_> = client.videos().create_many(items, options, |_| {}).collect().await;
+    let completed = outcomes.iter().filter(|o| matches!(o, videos_core::JobOutcome::Completed { .. })).count();
+    let sent = client.pace_stats().sent;
+    println!("{completed} {} {before} {} {sent}", started.elapsed().as_secs_f64(), status_kib("VmHWM"));
 }
 
 fn run_child(args: &[String]) -> Vec<f64> {
@@ -70,12 +88,18 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "child-jobs") {
         return runtime.block_on(child_jobs(&args[i + 1], args[i + 2].parse().expect("jobs")));
     }
+    if let Some(i) = args.iter().position(|a| a == "child-many") {
+        let (jobs, concurrency) = (args[i + 2].parse().expect("jobs"), args[i + 3].parse().expect("concurrency"));
+        return runtime.block_on(child_many(&args[i + 1], jobs, concurrency));
+    }
     if !args.iter().any(|a| a == "--bench") {
         return; // `cargo test` runs bench targets with no arguments.
     }
 
+    // `-- jobs` runs only the parts with jobs.
+    let lists = !args.iter().any(|a| a == "jobs");
     let server = runtime.block_on(BenchServer::start());
-    for total in [1_000usize, 10_000, 100_000] {
+    for total in [1_000usize, 10_000, 100_000].into_iter().filter(|_| lists) {
         let f = run_child(&["child-list".into(), server.url.clone(), total.to_string()]);
         assert_eq!(f[0] as usize, total, "every video listed");
         println!(
@@ -104,5 +128,15 @@ fn main() {
             f[3] / 1024.0,
             (f[3] - f[2]) / jobs as f64
         );
+        println!("  requests: {:.0} ({:.2} per job)", f[4], f[4] / jobs as f64);
     }
+    // The same 1,000 jobs through create_many, 100 in progress at once.
+    let f = run_child(&["child-many".into(), emulator.base_url(), "1000".into(), "100".into()]);
+    assert_eq!(f[0] as usize, 1000, "every job completed");
+    println!(
+        "1000 jobs through create_many (100 in progress): {:.2} s, requests: {:.0} ({:.2} per job)",
+        f[1],
+        f[4],
+        f[4] / 1000.0
+    );
 }
