@@ -197,9 +197,19 @@ impl Pacer {
 
     /// An answer arrived at `now` with `status` and `headers`.
     pub fn observe(&mut self, now: Instant, status: StatusCode, headers: &HeaderMap) {
-        let limit = header_number(headers, LIMIT_REQUESTS).filter(|l| (1..=MAX_LIMIT).contains(l));
-        let remaining = header_number(headers, REMAINING_REQUESTS);
-        let reset = headers.get(RESET_REQUESTS).and_then(|v| v.to_str().ok()).and_then(parse_reset);
+        // One pass over the answer's few headers: a lookup by name hashes and
+        // compares each name, three of them on every answer of every call.
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        for (name, value) in headers {
+            let Some(which) = name.as_str().strip_prefix("x-ratelimit-") else { continue };
+            let text = || value.to_str().ok().map(str::trim);
+            match which {
+                "limit-requests" => limit = text().and_then(|t| t.parse().ok()).filter(|l| (1..=MAX_LIMIT).contains(l)),
+                "remaining-requests" => remaining = text().and_then(|t| t.parse::<u64>().ok()),
+                "reset-requests" => reset = text().and_then(parse_reset),
+                _ => {}
+            }
+        }
         if limit.is_some() {
             self.stated = limit;
             // A stated limit replaces whatever was guessed without one.
@@ -254,11 +264,6 @@ impl Pacer {
     pub fn finish_job(&mut self) {
         self.jobs = self.jobs.saturating_sub(1);
     }
-}
-
-/// A header as a whole number; a negative, fractional or garbled one is ignored.
-fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// A reset duration as OpenAI writes it: a sequence of numbers with units
