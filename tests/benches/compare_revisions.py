@@ -80,7 +80,7 @@ def main():
 
         calls = 3000
         counts = {label: instructions(p["retrieve_loop"], "sdk") for label, p in (("old", old), ("new", new))}
-        bare = instructions(new["retrieve_loop"], "bare")
+        bare = instructions(new["retrieve_loop"], "bare-defaults")
         rows.append(("instructions per async retrieve over bare reqwest",
                      f"{(counts['old'] - bare) / calls:,.0f}", f"{(counts['new'] - bare) / calls:,.0f}",
                      f"{counts['new'] / counts['old']:.4f} (whole run)"))

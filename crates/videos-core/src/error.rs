@@ -86,7 +86,7 @@ impl Error {
     /// tells a caller whether trying again later is worth it.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => is_retryable_status(e.status),
+            Error::Api(e) => e.retryable,
             Error::Transport(e) => e.failure.is_retryable(),
             _ => false,
         }
@@ -223,6 +223,18 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
+/// Whether an error answer is worth another try: the service's own
+/// `x-should-retry` (`true` or `false`) when it sends one, else the status.
+/// The one place this is decided: the retry policy asks it before retrying,
+/// and [`ApiError::retryable`] records its verdict for the caller.
+pub fn is_retryable_answer(status: StatusCode, headers: &http::HeaderMap) -> bool {
+    match headers.get(crate::header::SHOULD_RETRY).and_then(|v| v.to_str().ok()).map(str::trim) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => is_retryable_status(status),
+    }
+}
+
 /// An error answer from the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -247,6 +259,10 @@ pub struct ApiError {
     pub body: bytes::Bytes,
     /// How long the service asked the client to wait (`retry-after-ms` or `retry-after` in seconds).
     pub retry_after: Option<Duration>,
+    /// Whether another try is worth it, as the retry policy judged the
+    /// answer (the service's `x-should-retry` first, else the status; see
+    /// [`is_retryable_answer`]).
+    pub retryable: bool,
 }
 
 impl fmt::Display for ApiError {

@@ -22,3 +22,5 @@ pub const POLL_AFTER_MS: &str = "openai-poll-after-ms";
 pub const SHOULD_RETRY: &str = "x-should-retry";
 /// The service's wait hint in milliseconds (preferred over `retry-after`).
 pub const RETRY_AFTER_MS: &str = "retry-after-ms";
+/// The header that carries an Azure OpenAI resource key.
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");

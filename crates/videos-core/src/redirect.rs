@@ -53,9 +53,15 @@ pub fn follow(
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return Err(fail(format!("Location {location:?} is not http or https")));
     }
-    let same_origin = uri.scheme() == from.scheme() && uri.authority() == from.authority();
+    let same_origin = same_origin(&uri, from);
     let method = if status == StatusCode::SEE_OTHER { Method::GET } else { method.clone() };
     Ok(Some(Redirect { uri, method, same_origin }))
+}
+
+/// Whether two URIs share an origin: scheme and authority (host and port)
+/// alike. The one test of it: credentials follow a redirect only within one.
+pub fn same_origin(a: &Uri, b: &Uri) -> bool {
+    a.scheme() == b.scheme() && a.authority() == b.authority()
 }
 
 /// The headers to send along a redirect: all of them within the origin,

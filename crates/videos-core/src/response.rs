@@ -75,10 +75,10 @@ pub fn retry_after(headers: &HeaderMap, now: Option<SystemTime>) -> Option<Durat
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     // A wait too long to represent is still a wait too long: the policy refuses it.
     let seconds = |s: f64| (s.is_finite() && s >= 0.0).then(|| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX));
-    if let Some(ms) = text("retry-after-ms").and_then(|t| t.parse::<f64>().ok()) {
+    if let Some(ms) = text(crate::header::RETRY_AFTER_MS).and_then(|t| t.parse::<f64>().ok()) {
         return seconds(ms / 1000.0);
     }
-    let value = text("retry-after")?;
+    let value = text(http::header::RETRY_AFTER.as_str())?;
     if let Ok(secs) = value.parse::<f64>() {
         return seconds(secs);
     }
@@ -158,6 +158,7 @@ pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: O
         body_snippet,
         body: Bytes::copy_from_slice(body),
         retry_after: retry_after(headers, now),
+        retryable: crate::error::is_retryable_answer(status, headers),
     })
 }
 

@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 
 use crate::error::TransportFailure;
-pub use crate::error::is_retryable_status;
+pub use crate::error::{is_retryable_answer, is_retryable_status};
 use crate::response::retry_after;
 
 pub use crate::header::SHOULD_RETRY;
@@ -124,13 +124,7 @@ impl RetryPolicy {
             }
             Outcome::Response { status, .. } if status.is_success() || status.is_redirection() => (false, None),
             Outcome::Response { status, headers } => {
-                let forced = headers.get(SHOULD_RETRY).and_then(|v| v.to_str().ok()).map(str::trim);
-                let retryable = match forced {
-                    Some("true") => true,
-                    Some("false") => false,
-                    _ => is_retryable_status(*status),
-                };
-                (retryable, retry_after(headers, Some(now)))
+                (is_retryable_answer(*status, headers), retry_after(headers, Some(now)))
             }
         };
         let within_retries = retries_done < self.max_retries;

@@ -20,8 +20,7 @@ use crate::retry::RetryPolicy;
 
 pub use auth::{ApiKey, Auth, TokenFuture, TokenProvider, TokenResult};
 
-/// The header that carries an Azure OpenAI resource key.
-pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");
+pub use crate::header::API_KEY_HEADER;
 
 /// The query parameter naming the Azure OpenAI API version.
 pub const API_VERSION: &str = "api-version";

@@ -344,7 +344,7 @@ impl<T> Exchange<T> {
         match redirect::next_request(current, status, &headers, self.hops) {
             Err(e) => return self.handle_error(e, now),
             Ok(Some(next)) => {
-                let same_origin = next.uri().authority() == current.uri().authority();
+                let same_origin = redirect::same_origin(next.uri(), current.uri());
                 log::redirected(&self.span, next.uri(), same_origin);
                 self.hop = Some(Box::new(next));
                 self.hops += 1;
