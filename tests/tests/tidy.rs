@@ -218,3 +218,43 @@ fn no_test_reads_outside_the_workspace() {
     }
     assert!(found.is_empty(), "paths that leave the workspace (use videos_tests::brief::beside): {found:#?}");
 }
+
+/// `videos-core` is sans-IO by construction: whatever in it reads the clock,
+/// draws random numbers, touches files or reads the environment sits in its
+/// one `io` module; the state machines and parsers take inputs.
+#[test]
+fn the_core_does_io_only_in_its_io_module() {
+    let src = workspace().join("crates/videos-core/src");
+    let io = src.join("io");
+    // Spelled in pieces, so that this test does not find itself.
+    let needles = [
+        concat!("Instant", "::now"),
+        concat!("SystemTime", "::now"),
+        concat!("std", "::fs"),
+        concat!("File", "::open"),
+        concat!("Open", "Options"),
+        concat!("env", "::var"),
+        concat!("thread", "_local!"),
+        concat!("fast", "rand::"),
+        concat!("Random", "State"),
+        concat!("temp", "_dir()"),
+    ];
+    let mut found = Vec::new();
+    for path in rust_files().into_iter().filter(|p| p.starts_with(&src) && !p.starts_with(&io)) {
+        // Unit tests drive the machines with clocks and files of their own.
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            if let Some(needle) = needles.iter().find(|needle| line.contains(*needle)) {
+                found.push(format!("{}:{}: {needle}", relative(&path), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "I/O outside videos_core::io (move it there, or take it as an input): {found:#?}");
+}

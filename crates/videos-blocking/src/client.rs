@@ -84,14 +84,14 @@ impl Client {
     /// Runs any operation, keeping the response's status, request id and headers.
     /// A POST gets a fresh `Idempotency-Key` unless `options` carries one.
     pub fn execute<O: Operation>(&self, op: &O, options: &RequestOptions) -> Result<ApiResponse<O::Output>, Error> {
-        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?
+        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::io::random::u128())?
             .paced(self.inner.pacer.clone());
         drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut None)
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?
+        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::io::random::u128())?
             .paced(self.inner.pacer.clone());
         let mut body = None;
         let head = drive(&self.inner.agent, self.inner.defaults.as_ref(), &mut exchange, &mut body)?;

@@ -77,7 +77,7 @@ impl Download {
     /// otherwise), so an interrupted download never leaves a partial file there.
     pub fn save(self, path: impl AsRef<Path>, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
         let path = path.as_ref();
-        let (partial, mut file) = PartialFile::create(path, videos_core::random::u64())?;
+        let (partial, mut file) = PartialFile::create(path, videos_core::io::random::u64())?;
         let temp = partial.temp_path().to_path_buf();
         let durability = self.media.durability();
         let written = self.copy(&mut file, &temp, progress)?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::Request;
 use videos_core::{
-    Action, ApiResponse, Body, Error, Exchange, Now, Timeouts, TokenProvider, TransportError, TransportFailure,
+    Action, ApiResponse, Body, Error, Exchange, Timeouts, TokenProvider, TransportError, TransportFailure,
 };
 
 use crate::body::to_ureq;
@@ -105,7 +105,7 @@ pub(crate) fn drive<T>(
     exchange: &mut Exchange<T>,
     body: &mut Option<BodyReader>,
 ) -> Result<ApiResponse<T>, Error> {
-    let start = Now::start();
+    let start = videos_core::io::now();
     let mut now = start;
     loop {
         match exchange.next_action(&now) {

@@ -31,7 +31,7 @@ pub(crate) async fn run(client: &Client, file: &str, out: &Path, concurrency: us
     std::fs::create_dir_all(out).map_err(|e| format!("--out: could not create {}: {e}", out.display()))?;
     let described: Vec<(usize, &str, &str)> =
         lines.iter().map(|l| (l.number, l.text.as_str(), l.name.as_str())).collect();
-    let manifest = Manifest::open(out, &described, videos_core::random::u128)?;
+    let manifest = Manifest::open(out, &described, videos_core::io::random::u128)?;
 
     // Lines already saved stay as they are; every other is run (a created one is waited for).
     let mut items = Vec::new();

@@ -48,14 +48,12 @@ pub mod config;
 pub mod error;
 pub mod exchange;
 pub mod header;
-mod http_date;
+pub mod io;
 pub mod many;
 pub mod ops;
 pub mod pace;
 pub mod paginate;
-pub mod partial_file;
 pub mod poll;
-pub mod random;
 pub mod redirect;
 pub mod request;
 pub mod response;
@@ -69,6 +67,7 @@ pub use error::{
     TransportError, TransportFailure,
 };
 pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
+pub use io::partial_file::{Durability, PartialFile};
 pub use many::{JobOutcome, ManyAction, ManyCounts, ManyEvent, ManyItem, ManyJobs, ManyOptions};
 pub use ops::{
     ContentHead, CreateCharacter, CreateVideo, DeleteVideo, DownloadContent, EditVideo, ExtendVideo, InputReference,
@@ -76,7 +75,6 @@ pub use ops::{
 };
 pub use pace::{JobSlot, PaceOptions, PaceStats, Pacer, SharedPacer};
 pub use paginate::{PageWalk, Pager, WalkStep};
-pub use partial_file::{Durability, PartialFile};
 pub use poll::{PollAction, PollOptions, Poller};
 pub use request::multipart::{FilePart, Multipart, Segment};
 pub use request::{Body, RequestOptions};

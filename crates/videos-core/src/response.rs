@@ -82,7 +82,7 @@ pub fn retry_after(headers: &HeaderMap, now: Option<SystemTime>) -> Option<Durat
     if let Ok(secs) = value.parse::<f64>() {
         return seconds(secs);
     }
-    let date = crate::http_date::parse(value)?;
+    let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now?).unwrap_or(Duration::ZERO))
 }
 

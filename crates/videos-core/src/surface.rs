@@ -356,7 +356,7 @@ macro_rules! videos_surface {
                 };
                 let started = self.client.execute(op, &self.options)$(.$await)??;
                 observer(&started.value);
-                let now = ::std::time::Instant::now();
+                let now = $crate::io::instant();
                 let poller = $crate::Poller::from_video(started.value, &started.headers, poll, now);
                 self.drive(poller, observer)$(.$await)?
             }
@@ -427,14 +427,14 @@ macro_rules! videos_surface {
                 mut observer: impl FnMut(&$crate::types::Video),
             ) -> Result<$crate::types::Video, $crate::Error> {
                 loop {
-                    match poller.next(::std::time::Instant::now()) {
+                    match poller.next($crate::io::instant()) {
                         $crate::PollAction::Send(op) => match self.client.execute(&op, &self.options)$(.$await)? {
                             Ok(fetched) => {
                                 observer(&fetched.value);
-                                poller.handle_video(fetched.value, &fetched.headers, ::std::time::Instant::now());
+                                poller.handle_video(fetched.value, &fetched.headers, $crate::io::instant());
                             }
                             Err(error) => {
-                                if let Some(error) = poller.handle_error(error, ::std::time::Instant::now()) {
+                                if let Some(error) = poller.handle_error(error, $crate::io::instant()) {
                                     return Err(error);
                                 }
                             }

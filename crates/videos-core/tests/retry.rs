@@ -105,3 +105,27 @@ fn transport_failures() {
         Decision::Stop
     );
 }
+
+#[test]
+fn retryable_is_the_policys_verdict_x_should_retry_included() {
+    // Before, is_retryable looked at the status alone: the emulator's
+    // "do not retry" 429 (its job store is full) read as retryable.
+
+    let mut never = HeaderMap::new();
+    never.insert("x-should-retry", HeaderValue::from_static("false"));
+    let mut always = HeaderMap::new();
+    always.insert("x-should-retry", HeaderValue::from_static("true"));
+    for (status, headers, expected) in [
+        (StatusCode::TOO_MANY_REQUESTS, &never, false),
+        (StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), true),
+        (StatusCode::BAD_REQUEST, &always, true),
+        (StatusCode::BAD_REQUEST, &HeaderMap::new(), false),
+        (StatusCode::SERVICE_UNAVAILABLE, &never, false),
+    ] {
+        let error = videos_core::response::api_error(status, headers, b"{}");
+        assert_eq!(error.is_retryable(), expected, "{status} {headers:?}");
+        let outcome = videos_core::retry::Outcome::Response { status, headers };
+        let decision = videos_core::RetryPolicy::default().decide(0, &outcome, 0.0, std::time::SystemTime::UNIX_EPOCH);
+        assert_eq!(matches!(decision, videos_core::retry::Decision::Retry { .. }), expected, "{status} {headers:?}");
+    }
+}

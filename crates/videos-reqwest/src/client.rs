@@ -92,14 +92,14 @@ impl Client {
         op: &O,
         options: &RequestOptions,
     ) -> Result<ApiResponse<O::Output>, Error> {
-        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::random::u128())?
+        let mut exchange = Exchange::new(op, &self.inner.config, options, videos_core::io::random::u128())?
             .paced(self.inner.pacer.clone());
         drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut None).await
     }
 
     /// Starts a download: the head is accepted, the body is the [`Download`]'s to stream.
     pub async fn download(&self, op: &DownloadContent, options: &RequestOptions) -> Result<Download, Error> {
-        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::random::u128())?
+        let mut exchange = Exchange::download(op, &self.inner.config, options, videos_core::io::random::u128())?
             .paced(self.inner.pacer.clone());
         let mut response = None;
         let head = drive(&self.inner.http, self.inner.origin.as_ref(), &mut exchange, &mut response).await?;

@@ -75,7 +75,7 @@ impl Download {
     /// otherwise), so an interrupted download never leaves a partial file there.
     pub async fn save(self, path: impl AsRef<Path>, progress: impl FnMut(u64, Option<u64>)) -> Result<u64, Error> {
         let path = path.as_ref();
-        let (partial, file) = PartialFile::create(path, videos_core::random::u64())?;
+        let (partial, file) = PartialFile::create(path, videos_core::io::random::u64())?;
         let temp = partial.temp_path().to_path_buf();
         let durability = self.media.durability();
         let mut file = tokio::fs::File::from_std(file);

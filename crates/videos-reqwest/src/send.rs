@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use http::Request;
 use videos_core::exchange::timed_out;
-use videos_core::{Action, ApiResponse, Body, Error, Exchange, Now, TokenProvider, TransportError, TransportFailure};
+use videos_core::{Action, ApiResponse, Body, Error, Exchange, TokenProvider, TransportError, TransportFailure};
 
 use crate::body::to_reqwest;
 
@@ -85,7 +85,7 @@ pub(crate) async fn drive<T>(
     exchange: &mut Exchange<T>,
     response: &mut Option<reqwest::Response>,
 ) -> Result<ApiResponse<T>, Error> {
-    let start = Now::start();
+    let start = videos_core::io::now();
     let mut now = start;
     let mut timer = Timer::default();
     loop {

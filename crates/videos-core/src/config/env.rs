@@ -14,7 +14,7 @@ use crate::error::Error;
 impl Config {
     /// Reads the environment; see [`Config::from_vars`] for the variables and their precedence.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(|name| std::env::var(name).ok())
+        Self::from_vars(crate::io::env_var)
     }
 
     /// A configuration from variables, with `var` looking each one up (the

@@ -6,7 +6,7 @@
 pub mod auth;
 mod env;
 
-use crate::partial_file::Durability;
+use crate::io::partial_file::Durability;
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, USER_AGENT};

@@ -79,27 +79,3 @@ fn api_errors_read_as_one_line() {
     };
     assert_eq!(e.to_string(), "401 authentication_error: Incorrect API key provided. (request id req_1)");
 }
-
-#[test]
-fn retryable_is_the_policys_verdict_x_should_retry_included() {
-    // Before, is_retryable looked at the status alone: the emulator's
-    // "do not retry" 429 (its job store is full) read as retryable.
-    use http::{HeaderMap, HeaderValue};
-    let mut never = HeaderMap::new();
-    never.insert("x-should-retry", HeaderValue::from_static("false"));
-    let mut always = HeaderMap::new();
-    always.insert("x-should-retry", HeaderValue::from_static("true"));
-    for (status, headers, expected) in [
-        (StatusCode::TOO_MANY_REQUESTS, &never, false),
-        (StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), true),
-        (StatusCode::BAD_REQUEST, &always, true),
-        (StatusCode::BAD_REQUEST, &HeaderMap::new(), false),
-        (StatusCode::SERVICE_UNAVAILABLE, &never, false),
-    ] {
-        let error = crate::response::api_error(status, headers, b"{}");
-        assert_eq!(error.is_retryable(), expected, "{status} {headers:?}");
-        let outcome = crate::retry::Outcome::Response { status, headers };
-        let decision = crate::RetryPolicy::default().decide(0, &outcome, 0.0, std::time::SystemTime::UNIX_EPOCH);
-        assert_eq!(matches!(decision, crate::retry::Decision::Retry { .. }), expected, "{status} {headers:?}");
-    }
-}

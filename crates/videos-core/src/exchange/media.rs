@@ -3,7 +3,7 @@
 //! which decides whether the body was whole: by its `Content-Length`, or,
 //! without one, by the media's own structure (see `wholeness`).
 
-use crate::partial_file::Durability;
+use crate::io::partial_file::Durability;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};

@@ -69,18 +69,19 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{Config, TokenProvider, TokenResult};
 use crate::error::{CredentialError, Error, TransportError, TransportFailure};
+use crate::io::partial_file::Durability;
 use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
 use crate::pace::SharedPacer;
-use crate::partial_file::Durability;
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
 use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large};
 use crate::retry::{Decision, Outcome, RetryPolicy};
 
+pub use crate::io::Now;
 use collected::Collected;
 pub use media::MediaBody;
-pub use moment::{Action, Now, Timeouts};
+pub use moment::{Action, Timeouts};
 
 /// What a successful answer is made into.
 enum Expect<T> {

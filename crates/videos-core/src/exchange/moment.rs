@@ -1,8 +1,8 @@
-//! What passes between an exchange and its transport: the moment the
-//! transport observed ([`Now`]), the limits of one request ([`Timeouts`]),
-//! and what to do next ([`Action`]).
+//! What passes between an exchange and its transport: the limits of one
+//! request ([`Timeouts`]) and what to do next ([`Action`]). The moment the
+//! transport observed is a [`crate::io::Now`].
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use http::Request;
 
@@ -10,40 +10,6 @@ use crate::config::TokenProvider;
 use crate::error::Error;
 use crate::request::Body;
 use crate::response::ApiResponse;
-
-/// The outside world at one moment, as the transport observed it.
-#[derive(Debug, Clone, Copy)]
-pub struct Now {
-    /// Monotonic time, for deadlines and waits.
-    pub at: Instant,
-    /// Wall-clock time, only for reading a `Retry-After` HTTP date.
-    pub wall: SystemTime,
-    /// A random number in `[0, 1)`, for the jitter of a backoff.
-    pub jitter: f64,
-}
-
-impl Now {
-    /// The moment `at` (wall clock `wall`), with `jitter` for any backoff decided now.
-    pub fn new(at: Instant, wall: SystemTime, jitter: f64) -> Self {
-        Self { at, wall, jitter }
-    }
-
-    /// The first moment of a call, from the clocks, with a fresh jitter: the
-    /// wall clock is read and the jitter drawn once per call, each later
-    /// moment comes from [`Now::later`]. Only transports call this; the
-    /// state machines take a `Now` and stay deterministic in tests.
-    pub fn start() -> Self {
-        Self::new(Instant::now(), SystemTime::now(), crate::random::unit())
-    }
-
-    /// This moment moved on to `at`, the wall clock with it: a transport reads
-    /// the wall clock and draws the jitter once per call, and only the
-    /// monotonic clock after each step.
-    pub fn later(&self, at: Instant) -> Self {
-        let elapsed = at.saturating_duration_since(self.at);
-        Self { at, wall: self.wall.checked_add(elapsed).unwrap_or(self.wall), jitter: self.jitter }
-    }
-}
 
 /// The time limits of one request the transport sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::error::{Error, FileError, InvalidInput};
+use crate::error::{Error, InvalidInput};
 
 /// A file to upload, described rather than loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,17 +32,12 @@ impl FilePart {
     }
 
     /// Describes the file at `path` after checking that it can be opened and
-    /// is a regular file; its length is read from the file system. This is
-    /// the only place the core touches the disk, and it reads no content.
+    /// is a regular file; its length is read from the file system
+    /// ([`crate::io::upload_len`]), and no content.
     pub fn from_path(path: impl Into<PathBuf>) -> Result<Self, Error> {
         let path = path.into();
-        let file = std::fs::File::open(&path).map_err(|e| FileError::new(&path, "open upload", e))?;
-        let meta = file.metadata().map_err(|e| FileError::new(&path, "read metadata of upload", e))?;
-        if !meta.is_file() {
-            let err = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
-            return Err(FileError::new(&path, "upload", err).into());
-        }
-        Ok(Self::new(path, meta.len()))
+        let len = crate::io::upload_len(&path)?;
+        Ok(Self::new(path, len))
     }
 
     /// Sends a different file name.

@@ -2,9 +2,8 @@
 //! file: the bytes go to a temporary file beside the target, which replaces
 //! the target by rename only once it is whole and synced.
 //!
-//! This and [`crate::FilePart::from_path`] are the only places the core
-//! touches the local disk; neither does network I/O. Both transports share it
-//! so the guarantee is implemented once.
+//! Part of the core's only I/O ([`crate::io`]). Both transports share it, so
+//! the guarantee is implemented once.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
