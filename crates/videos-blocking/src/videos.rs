@@ -3,8 +3,6 @@
 //! and `create_many` as `Iterator`s.
 
 use std::thread::sleep;
-use std::time::Instant;
-
 use videos_core::{
     Error, JobOutcome, ListVideos, ManyAction, ManyEvent, ManyItem, ManyJobs, ManyOptions, PageWalk, WalkStep,
 };
@@ -91,7 +89,7 @@ impl Videos {
         options: ManyOptions,
         observer: impl FnMut(ManyEvent<'_>) + Send + 'static,
     ) -> CreateMany {
-        let many = ManyJobs::new(items, options, Instant::now());
+        let many = ManyJobs::new(items, options, &videos_core::io::now());
         CreateMany { videos: self.clone(), many, observer: Box::new(observer) }
     }
 }
@@ -115,7 +113,7 @@ impl Iterator for CreateMany {
     fn next(&mut self) -> Option<JobOutcome> {
         let Self { videos: this, many, observer } = self;
         loop {
-            match many.next(Instant::now()) {
+            match many.next(&videos_core::io::now()) {
                 ManyAction::Finished(outcome) => {
                     observer(ManyEvent::Progress(many.counts()));
                     return Some(outcome);
@@ -129,7 +127,7 @@ impl Iterator for CreateMany {
                     if let Ok(video) = &result {
                         observer(ManyEvent::Created { index, job_id: &video.id });
                     }
-                    many.handle_created(index, result, Instant::now());
+                    many.handle_created(index, result, &videos_core::io::now());
                 }
                 ManyAction::Refresh(list) => many.handle_page(this.list(list)),
                 ManyAction::Retrieve { index, op } => {

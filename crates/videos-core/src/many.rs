@@ -12,7 +12,7 @@
 //!   failed, gone, past the deadline ─► Finished(Failed)
 //! ```
 //!
-//! The transport calls [`ManyJobs::next`] with the current [`Instant`] and
+//! The transport calls [`ManyJobs::next`] with the current [`Now`] and
 //! does what the [`ManyAction`] says, one action at a time, reporting each
 //! outcome with the matching `handle_*` method. Every request goes through
 //! the client's request budget ([`crate::pace`]), so the machine only
@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use videos_types::{Video, VideoList, VideoStatus};
 
 use crate::error::{Error, PollTimeout};
+use crate::io::Now;
 
 mod outcome;
 
@@ -130,7 +131,8 @@ pub struct ManyJobs {
 
 impl ManyJobs {
     /// Many jobs, none created yet (but those an earlier run created, which are waited for).
-    pub fn new(items: Vec<ManyItem>, mut options: ManyOptions, now: Instant) -> Self {
+    pub fn new(items: Vec<ManyItem>, mut options: ManyOptions, now: &Now) -> Self {
+        let now = now.at;
         options.concurrency = options.concurrency.max(1);
         let slots: Vec<Slot> = items
             .iter()
@@ -184,7 +186,8 @@ impl ManyJobs {
     }
 
     /// What to do at `now`.
-    pub fn next(&mut self, now: Instant) -> ManyAction<'_> {
+    pub fn next(&mut self, now: &Now) -> ManyAction<'_> {
+        let now = now.at;
         if let Some(outcome) = self.ready.pop_front() {
             return ManyAction::Finished(outcome);
         }
@@ -305,7 +308,8 @@ impl ManyJobs {
     }
 
     /// The create of item `index` answered (after its exchange's retries and patience).
-    pub fn handle_created(&mut self, index: usize, result: Result<Video, Error>, now: Instant) {
+    pub fn handle_created(&mut self, index: usize, result: Result<Video, Error>, now: &Now) {
+        let now = now.at;
         if !matches!(self.slots.get(index), Some(Slot::Creating)) {
             return;
         }

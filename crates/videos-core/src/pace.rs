@@ -30,7 +30,7 @@
 //! [`Pacer::finish_job`] count the jobs a client waits on, and creates wait
 //! for a free slot when the caller set a cap.
 //!
-//! Sans-IO like the rest of the core: time comes in as an [`Instant`], and
+//! Sans-IO like the rest of the core: time comes in as a [`Now`], and
 //! the transports share one pacer between a client's clones behind a mutex
 //! ([`SharedPacer`]).
 
@@ -40,6 +40,7 @@ use std::time::{Duration, Instant};
 
 use http::{HeaderMap, StatusCode};
 
+use crate::io::Now;
 use crate::response::retry_after;
 
 /// The service's request limit (per minute for OpenAI).
@@ -162,7 +163,8 @@ impl Pacer {
     /// How long to wait before a request may go out at `now`: zero means
     /// it may go now, and it is counted as sent. Ask again after any wait.
     #[must_use]
-    pub fn reserve(&mut self, now: Instant) -> Duration {
+    pub fn reserve(&mut self, now: &Now) -> Duration {
+        let now = now.at;
         let mut at = now;
         if let Some(until) = self.paused_until {
             at = at.max(until);
@@ -196,7 +198,8 @@ impl Pacer {
     }
 
     /// An answer arrived at `now` with `status` and `headers`.
-    pub fn observe(&mut self, now: Instant, status: StatusCode, headers: &HeaderMap) {
+    pub fn observe(&mut self, now: &Now, status: StatusCode, headers: &HeaderMap) {
+        let now = now.at;
         // One pass over the answer's few headers: a lookup by name hashes and
         // compares each name, three of them on every answer of every call.
         let (mut limit, mut remaining, mut reset) = (None, None, None);

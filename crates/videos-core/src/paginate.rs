@@ -1,4 +1,5 @@
 //! Walking every page of a listing, as a state machine the transport drives.
+//! It needs no clock: a page is asked for when the caller wants more.
 //!
 //! [`Pager::next_request`] gives the next page's request (or `None` when
 //! done); the transport sends it and hands the page to [`Pager::handle_page`].

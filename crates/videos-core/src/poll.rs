@@ -7,7 +7,7 @@
 //!                                            └─► TimedOut        deadline reached
 //! ```
 //!
-//! The transport calls [`Poller::next`] with the current [`Instant`] and does
+//! The transport calls [`Poller::next`] with the current [`Now`] and does
 //! what it says: send the retrieve request and hand the [`Video`] back
 //! through [`Poller::handle_video`], or sleep. The poller never reads the
 //! clock itself. A status this SDK does not know is treated as "not final":
@@ -27,6 +27,7 @@ use http::HeaderMap;
 use videos_types::{Video, VideoStatus};
 
 use crate::error::{Error, PollTimeout};
+use crate::io::Now;
 use crate::ops::RetrieveVideo;
 use crate::response::poll_after;
 
@@ -128,9 +129,9 @@ impl Poller {
 
     /// Polls a job the caller already has a fresh copy of (from create, say):
     /// if it is final there is nothing to do, otherwise the first step is a wait.
-    pub fn from_video(video: Video, headers: &HeaderMap, options: PollOptions, now: Instant) -> Self {
+    pub fn from_video(video: Video, headers: &HeaderMap, options: PollOptions, now: &Now) -> Self {
         let mut poller = Self::new(video.id.clone(), options);
-        poller.started = Some(now);
+        poller.started = Some(now.at);
         poller.state = State::AwaitingVideo;
         poller.handle_video(video, headers, now);
         poller
@@ -147,7 +148,8 @@ impl Poller {
     }
 
     /// What to do at `now`.
-    pub fn next(&mut self, now: Instant) -> PollAction {
+    pub fn next(&mut self, now: &Now) -> PollAction {
+        let now = now.at;
         let started = *self.started.get_or_insert(now);
         let elapsed = now.saturating_duration_since(started);
         match &self.state {
@@ -175,7 +177,7 @@ impl Poller {
     /// another try (see [`Error::is_retryable`]) is waited out and `None`
     /// returned: call [`Poller::next`] again. Any other ends the wait: it is
     /// handed back, for the caller to return.
-    pub fn handle_error(&mut self, error: Error, now: Instant) -> Option<Error> {
+    pub fn handle_error(&mut self, error: Error, now: &Now) -> Option<Error> {
         if !error.is_retryable() {
             return Some(error);
         }
@@ -184,12 +186,12 @@ impl Poller {
         let backoff = base.saturating_mul(1 << self.failures.min(8)).min(MAX_SERVER_POLL_INTERVAL);
         let wait = error.retry_after().filter(|d| !d.is_zero()).map_or(backoff, |d| d.min(MAX_SERVER_POLL_INTERVAL));
         self.last_failure = Some(error.to_string());
-        self.state = State::Sleeping { until: now + wait };
+        self.state = State::Sleeping { until: now.at + wait };
         None
     }
 
     /// Hands over the video a [`PollAction::Send`] fetched, with its response headers.
-    pub fn handle_video(&mut self, video: Video, headers: &HeaderMap, now: Instant) {
+    pub fn handle_video(&mut self, video: Video, headers: &HeaderMap, now: &Now) {
         self.failures = 0;
         self.last = Some((video.status.clone(), video.progress));
         if video.status.as_ref().is_some_and(is_final) {
@@ -198,6 +200,6 @@ impl Poller {
         }
         let advised = || poll_after(headers).map(|d| d.clamp(MIN_SERVER_POLL_INTERVAL, MAX_SERVER_POLL_INTERVAL));
         let wait = self.options.interval.or_else(advised).unwrap_or(DEFAULT_POLL_INTERVAL);
-        self.state = State::Sleeping { until: now + wait };
+        self.state = State::Sleeping { until: now.at + wait };
     }
 }

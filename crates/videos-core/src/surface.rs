@@ -356,8 +356,8 @@ macro_rules! videos_surface {
                 };
                 let started = self.client.execute(op, &self.options)$(.$await)??;
                 observer(&started.value);
-                let now = $crate::io::instant();
-                let poller = $crate::Poller::from_video(started.value, &started.headers, poll, now);
+                let now = $crate::io::now();
+                let poller = $crate::Poller::from_video(started.value, &started.headers, poll, &now);
                 self.drive(poller, observer)$(.$await)?
             }
 
@@ -426,15 +426,16 @@ macro_rules! videos_surface {
                 mut poller: $crate::Poller,
                 mut observer: impl FnMut(&$crate::types::Video),
             ) -> Result<$crate::types::Video, $crate::Error> {
+                let start = $crate::io::now();
                 loop {
-                    match poller.next($crate::io::instant()) {
+                    match poller.next(&start.later($crate::io::instant())) {
                         $crate::PollAction::Send(op) => match self.client.execute(&op, &self.options)$(.$await)? {
                             Ok(fetched) => {
                                 observer(&fetched.value);
-                                poller.handle_video(fetched.value, &fetched.headers, $crate::io::instant());
+                                poller.handle_video(fetched.value, &fetched.headers, &start.later($crate::io::instant()));
                             }
                             Err(error) => {
-                                if let Some(error) = poller.handle_error(error, $crate::io::instant()) {
+                                if let Some(error) = poller.handle_error(error, &start.later($crate::io::instant())) {
                                     return Err(error);
                                 }
                             }

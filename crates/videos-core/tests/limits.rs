@@ -55,10 +55,10 @@ fn a_poll_outlives_refusals_and_lost_answers_until_the_job_ends() {
         .into_iter();
     let mut waits = Vec::new();
     let done = loop {
-        match poller.next(now) {
+        match poller.next(&at(now)) {
             PollAction::Send(_) => match failures.next() {
-                Some(error) => assert!(poller.handle_error(error, now).is_none(), "gave up on a live job"),
-                None => poller.handle_video(video("completed"), &HeaderMap::new(), now),
+                Some(error) => assert!(poller.handle_error(error, &at(now)).is_none(), "gave up on a live job"),
+                None => poller.handle_video(video("completed"), &HeaderMap::new(), &at(now)),
             },
             PollAction::Wait(d) => {
                 waits.push(d);
@@ -80,21 +80,21 @@ fn a_poll_outlives_refusals_and_lost_answers_until_the_job_ends() {
 fn a_poll_waits_as_long_as_the_service_asks() {
     let t0 = Instant::now();
     let mut poller = Poller::new("video_1", PollOptions::default());
-    assert!(matches!(poller.next(t0), PollAction::Send(_)));
+    assert!(matches!(poller.next(&at(t0)), PollAction::Send(_)));
     let mut asked = headers(&[("retry-after-ms", "4500")]);
     asked.insert("x-request-id", HeaderValue::from_static("req_1"));
     let error = videos_core::response::api_error(StatusCode::TOO_MANY_REQUESTS, &asked, b"{}");
-    assert!(poller.handle_error(error, t0).is_none());
-    assert_eq!(poller.next(t0), PollAction::Wait(Duration::from_millis(4500)));
+    assert!(poller.handle_error(error, &at(t0)).is_none());
+    assert_eq!(poller.next(&at(t0)), PollAction::Wait(Duration::from_millis(4500)));
 }
 
 #[test]
 fn a_failure_no_retry_mends_ends_the_wait() {
     let t0 = Instant::now();
     let mut poller = Poller::new("video_1", PollOptions::default());
-    assert!(matches!(poller.next(t0), PollAction::Send(_)));
+    assert!(matches!(poller.next(&at(t0)), PollAction::Send(_)));
     let gone = videos_core::response::api_error(StatusCode::NOT_FOUND, &HeaderMap::new(), b"{}");
-    let error = poller.handle_error(gone, t0).expect("a missing job is not waited for");
+    let error = poller.handle_error(gone, &at(t0)).expect("a missing job is not waited for");
     assert_eq!(error.api_kind(), Some(ApiErrorKind::NotFound));
 }
 
@@ -105,8 +105,8 @@ fn the_deadline_names_the_job_and_the_last_failure() {
     let mut poller = Poller::new("video_42", options);
     let mut now = t0;
     let timeout = loop {
-        match poller.next(now) {
-            PollAction::Send(_) => assert!(poller.handle_error(refused("requests per minute"), now).is_none()),
+        match poller.next(&at(now)) {
+            PollAction::Send(_) => assert!(poller.handle_error(refused("requests per minute"), &at(now)).is_none()),
             PollAction::Wait(d) => now += d,
             PollAction::TimedOut(t) => break t,
             PollAction::Done(_) => panic!("done without an answer"),
@@ -252,4 +252,9 @@ impl<T> WaitOf for Action<'_, T> {
             _ => None,
         }
     }
+}
+
+/// A moment of the virtual clock: monotonic time `at`, a fixed wall clock, no jitter.
+fn at(at: std::time::Instant) -> videos_core::Now {
+    videos_core::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }

@@ -97,8 +97,8 @@ proptest! {
         // The poller's wait, whatever the server advises, stays in bounds.
         let video = serde_json::from_slice(&video_body("in_progress")).unwrap();
         let now = Instant::now();
-        let mut poller = Poller::from_video(video, &h, PollOptions::default(), now);
-        match poller.next(now) {
+        let mut poller = Poller::from_video(video, &h, PollOptions::default(), &at(now));
+        match poller.next(&at(now)) {
             PollAction::Wait(wait) => prop_assert!((MIN_SERVER_POLL_INTERVAL..=MAX_SERVER_POLL_INTERVAL).contains(&wait) || wait == Duration::from_secs(1), "{wait:?}"),
             other => prop_assert!(false, "expected a wait, got {other:?}"),
         }
@@ -138,4 +138,9 @@ proptest! {
         }
         prop_assert!(false, "the exchange did not end");
     }
+}
+
+/// A moment of the virtual clock: monotonic time `at`, a fixed wall clock, no jitter.
+fn at(at: std::time::Instant) -> videos_core::Now {
+    videos_core::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }

@@ -29,11 +29,11 @@ fn drive(options: PollOptions, script: Vec<(Video, HeaderMap)>) -> (Vec<Duration
     let mut script = script.into_iter();
     let mut waits = Vec::new();
     for _ in 0..1000 {
-        match poller.next(now) {
+        match poller.next(&at(now)) {
             PollAction::Send(req) => {
                 assert_eq!(req.video_id, "video_1");
                 let (video, headers) = script.next().expect("script ran out: the poller polled too often");
-                poller.handle_video(video, &headers, now);
+                poller.handle_video(video, &headers, &at(now));
             }
             PollAction::Wait(d) => {
                 waits.push(d);
@@ -95,9 +95,10 @@ fn an_unknown_status_stops_at_the_deadline_and_is_named() {
 #[test]
 fn starting_from_a_created_video_waits_first() {
     let now = Instant::now();
-    let mut poller = Poller::from_video(video("queued", 0), &poll_after("500"), PollOptions::default(), now);
-    assert_eq!(poller.next(now), PollAction::Wait(Duration::from_millis(500)));
-    let done = Poller::from_video(video("completed", 100), &HeaderMap::new(), PollOptions::default(), now).next(now);
+    let mut poller = Poller::from_video(video("queued", 0), &poll_after("500"), PollOptions::default(), &at(now));
+    assert_eq!(poller.next(&at(now)), PollAction::Wait(Duration::from_millis(500)));
+    let done =
+        Poller::from_video(video("completed", 100), &HeaderMap::new(), PollOptions::default(), &at(now)).next(&at(now));
     assert!(matches!(done, PollAction::Done(_)));
 }
 
@@ -105,7 +106,12 @@ fn starting_from_a_created_video_waits_first() {
 fn a_server_cannot_make_the_poller_spin_or_sleep_forever() {
     let now = Instant::now();
     for (advice, expected) in [("0", 250), ("1", 250), ("1e22", 60_000), ("-3", 1_000), ("NaN", 1_000)] {
-        let mut poller = Poller::from_video(video("queued", 0), &poll_after(advice), PollOptions::default(), now);
-        assert_eq!(poller.next(now), PollAction::Wait(Duration::from_millis(expected)), "{advice}");
+        let mut poller = Poller::from_video(video("queued", 0), &poll_after(advice), PollOptions::default(), &at(now));
+        assert_eq!(poller.next(&at(now)), PollAction::Wait(Duration::from_millis(expected)), "{advice}");
     }
+}
+
+/// A moment of the virtual clock: monotonic time `at`, a fixed wall clock, no jitter.
+fn at(at: std::time::Instant) -> videos_core::Now {
+    videos_core::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }

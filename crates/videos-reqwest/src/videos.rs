@@ -2,8 +2,6 @@
 //! client (expanded from [`videos_core::videos_surface`]), and `list_all`
 //! and `create_many` as `Stream`s.
 
-use std::time::Instant;
-
 use futures_util::Stream;
 use tokio::time::sleep;
 use videos_core::{
@@ -80,10 +78,10 @@ impl Videos {
         options: ManyOptions,
         observer: impl FnMut(ManyEvent<'_>) + Send + 'static,
     ) -> impl Stream<Item = JobOutcome> + Send + 'static {
-        let many = ManyJobs::new(items, options, Instant::now());
+        let many = ManyJobs::new(items, options, &videos_core::io::now());
         futures_util::stream::unfold((self.clone(), many, observer), |(this, mut many, mut observer)| async move {
             loop {
-                match many.next(Instant::now()) {
+                match many.next(&videos_core::io::now()) {
                     ManyAction::Finished(outcome) => {
                         observer(ManyEvent::Progress(many.counts()));
                         return Some((outcome, (this, many, observer)));
@@ -97,7 +95,7 @@ impl Videos {
                         if let Ok(video) = &result {
                             observer(ManyEvent::Created { index, job_id: &video.id });
                         }
-                        many.handle_created(index, result, Instant::now());
+                        many.handle_created(index, result, &videos_core::io::now());
                     }
                     ManyAction::Refresh(list) => many.handle_page(this.list(list).await),
                     ManyAction::Retrieve { index, op } => {

@@ -271,7 +271,7 @@ impl<T> Exchange<T> {
                 if self.hop.is_none()
                     && let Some(pacer) = &self.pacer
                 {
-                    let wait = pacer.lock().reserve(now.at);
+                    let wait = pacer.lock().reserve(now);
                     if !wait.is_zero() {
                         log::paced(&self.span, wait);
                         return Action::Wait(wait);
@@ -339,7 +339,7 @@ impl<T> Exchange<T> {
         if self.hop.is_none()
             && let Some(pacer) = &self.pacer
         {
-            pacer.lock().observe(now.at, status, &headers);
+            pacer.lock().observe(now, status, &headers);
         }
         let current = self.hop.as_deref().unwrap_or(&self.request);
         match redirect::next_request(current, status, &headers, self.hops) {

@@ -45,11 +45,11 @@ impl Service {
 fn run(items: Vec<ManyItem>, options: ManyOptions, service: &mut Service) -> (Vec<JobOutcome>, Duration) {
     let t0 = Instant::now();
     let mut now = t0;
-    let mut many = ManyJobs::new(items, options, now);
+    let mut many = ManyJobs::new(items, options, &at(now));
     let mut outcomes = Vec::new();
     for _ in 0..100_000 {
         // Each request takes 100 ms.
-        match many.next(now) {
+        match many.next(&at(now)) {
             ManyAction::Create { index, item } => {
                 *service.requests.entry("create").or_default() += 1;
                 now += Duration::from_millis(100);
@@ -62,7 +62,7 @@ fn run(items: Vec<ManyItem>, options: ManyOptions, service: &mut Service) -> (Ve
                     service.running_max = service.running_max.max(service.running(now));
                     Ok(service.video(&id, now))
                 };
-                many.handle_created(index, result, now);
+                many.handle_created(index, result, &at(now));
             }
             ManyAction::Refresh(list) => {
                 *service.requests.entry("list").or_default() += 1;
@@ -162,4 +162,9 @@ fn a_job_past_the_deadline_ends_with_a_poll_timeout() {
     assert!(took <= Duration::from_secs(33), "{took:?}");
     let [JobOutcome::Failed { error: Some(error), job_id, .. }] = &outcomes[..] else { panic!("{outcomes:?}") };
     assert!(error.is_timeout() && job_id == "video_0", "{error}");
+}
+
+/// A moment of the virtual clock: monotonic time `at`, a fixed wall clock, no jitter.
+fn at(at: std::time::Instant) -> crate::Now {
+    crate::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }

@@ -44,7 +44,7 @@ fn an_unknowing_pacer_sends_at_once() {
     let t0 = Instant::now();
     let mut pacer = Pacer::default();
     for i in 0..100 {
-        assert_eq!(pacer.reserve(t0 + Duration::from_millis(i)), Duration::ZERO);
+        assert_eq!(pacer.reserve(&at(t0 + Duration::from_millis(i))), Duration::ZERO);
     }
     assert_eq!(pacer.stats().sent, 100);
 }
@@ -53,20 +53,20 @@ fn an_unknowing_pacer_sends_at_once() {
 fn a_stated_limit_spaces_sends_evenly() {
     let t0 = Instant::now();
     let mut pacer = Pacer::default();
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
-    pacer.observe(t0, StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "60"), (REMAINING_REQUESTS, "59")]));
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
+    pacer.observe(&at(t0), StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "60"), (REMAINING_REQUESTS, "59")]));
     // 60 a minute, with the safety margin: 1.05 s apart.
-    let wait = pacer.reserve(t0);
+    let wait = pacer.reserve(&at(t0));
     assert_eq!(wait, secs(1.05));
-    assert_eq!(pacer.reserve(t0 + wait), Duration::ZERO);
+    assert_eq!(pacer.reserve(&at(t0 + wait)), Duration::ZERO);
     // Over a simulated ten minutes of eager callers, no 60-second window holds more than 60 sends.
     let mut now = t0 + wait;
     let mut sends = vec![t0, now];
     while now < t0 + Duration::from_secs(600) {
-        let wait = pacer.reserve(now);
+        let wait = pacer.reserve(&at(now));
         if wait.is_zero() {
             sends.push(now);
-            pacer.observe(now, StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "60"), (REMAINING_REQUESTS, "30")]));
+            pacer.observe(&at(now), StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "60"), (REMAINING_REQUESTS, "30")]));
         } else {
             now += wait;
         }
@@ -82,10 +82,10 @@ fn a_stated_limit_spaces_sends_evenly() {
 fn the_callers_cap_applies_without_any_header() {
     let t0 = Instant::now();
     let mut pacer = Pacer::new(PaceOptions { requests_per_minute: Some(10), ..PaceOptions::default() });
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
-    assert_eq!(pacer.reserve(t0), secs(6.3));
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
+    assert_eq!(pacer.reserve(&at(t0)), secs(6.3));
     // And the lower of the cap and the stated limit wins.
-    pacer.observe(t0, StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "5")]));
+    pacer.observe(&at(t0), StatusCode::OK, &headers(&[(LIMIT_REQUESTS, "5")]));
     assert_eq!(pacer.rate(), Some(5.0));
 }
 
@@ -93,28 +93,28 @@ fn the_callers_cap_applies_without_any_header() {
 fn nothing_left_waits_for_the_reset() {
     let t0 = Instant::now();
     let mut pacer = Pacer::default();
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
     let spent = headers(&[(LIMIT_REQUESTS, "1000"), (REMAINING_REQUESTS, "0"), (RESET_REQUESTS, "1m30.5s")]);
-    pacer.observe(t0, StatusCode::OK, &spent);
-    assert_eq!(pacer.reserve(t0), secs(90.5));
-    assert_eq!(pacer.reserve(t0 + secs(90.5)), Duration::ZERO);
+    pacer.observe(&at(t0), StatusCode::OK, &spent);
+    assert_eq!(pacer.reserve(&at(t0)), secs(90.5));
+    assert_eq!(pacer.reserve(&at(t0 + secs(90.5))), Duration::ZERO);
 }
 
 #[test]
 fn remaining_counts_down_with_sends_made_since_the_answer() {
     let t0 = Instant::now();
     let mut pacer = Pacer::default();
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
     let two_left = headers(&[(LIMIT_REQUESTS, "1000000"), (REMAINING_REQUESTS, "2"), (RESET_REQUESTS, "20ms")]);
-    pacer.observe(t0, StatusCode::OK, &two_left);
+    pacer.observe(&at(t0), StatusCode::OK, &two_left);
     let mut now = t0;
     let mut sent = 0;
     while sent < 2 {
-        let wait = pacer.reserve(now);
+        let wait = pacer.reserve(&at(now));
         if wait.is_zero() { sent += 1 } else { now += wait }
     }
     // Both used: the next waits for the reset, 20 ms after the answer.
-    assert_eq!(pacer.reserve(now), (t0 + secs(0.02)).duration_since(now));
+    assert_eq!(pacer.reserve(&at(now)), (t0 + secs(0.02)).duration_since(now));
 }
 
 #[test]
@@ -128,9 +128,9 @@ fn a_refusal_pauses_for_what_the_service_asks() {
         (vec![], 1.0),
     ] {
         let mut pacer = Pacer::default();
-        assert_eq!(pacer.reserve(t0), Duration::ZERO);
-        pacer.observe(t0, StatusCode::TOO_MANY_REQUESTS, &headers(&pairs));
-        assert_eq!(pacer.reserve(t0), secs(pause), "{pairs:?}");
+        assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
+        pacer.observe(&at(t0), StatusCode::TOO_MANY_REQUESTS, &headers(&pairs));
+        assert_eq!(pacer.reserve(&at(t0)), secs(pause), "{pairs:?}");
         assert_eq!(pacer.stats().refused, 1);
     }
 }
@@ -141,16 +141,16 @@ fn refusals_that_say_nothing_back_off_and_teach_a_rate() {
     let mut pacer = Pacer::default();
     // 30 sends in the first second, then refusals with no header at all.
     for _ in 0..30 {
-        assert_eq!(pacer.reserve(t0), Duration::ZERO);
+        assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
     }
     let mut now = t0;
     let mut pauses = Vec::new();
     for _ in 0..8 {
-        pacer.observe(now, StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new());
-        let wait = pacer.reserve(now);
+        pacer.observe(&at(now), StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new());
+        let wait = pacer.reserve(&at(now));
         pauses.push(wait);
         now += wait;
-        assert_eq!(pacer.reserve(now), Duration::ZERO);
+        assert_eq!(pacer.reserve(&at(now)), Duration::ZERO);
     }
     // Doubling from 1 s (or the learned spacing, when longer), never past a minute; the rate
     // learned is two thirds of what was refused, then less.
@@ -160,7 +160,7 @@ fn refusals_that_say_nothing_back_off_and_teach_a_rate() {
     assert!(pacer.rate().unwrap() < 20.0 && pacer.rate().unwrap() >= 1.0, "{:?}", pacer.rate());
     // Accepted answers regrow it slowly.
     let before = pacer.rate().unwrap();
-    pacer.observe(now, StatusCode::OK, &HeaderMap::new());
+    pacer.observe(&at(now), StatusCode::OK, &HeaderMap::new());
     assert!(pacer.rate().unwrap() > before);
 }
 
@@ -169,9 +169,9 @@ fn a_refusal_with_requests_left_does_not_slow_other_requests() {
     // A gateway refusing a create for its cap on jobs in progress still has requests to spare.
     let t0 = Instant::now();
     let mut pacer = Pacer::default();
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
-    pacer.observe(t0, StatusCode::TOO_MANY_REQUESTS, &headers(&[(REMAINING_REQUESTS, "40")]));
-    assert_eq!(pacer.reserve(t0), Duration::ZERO);
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
+    pacer.observe(&at(t0), StatusCode::TOO_MANY_REQUESTS, &headers(&[(REMAINING_REQUESTS, "40")]));
+    assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
 }
 
 #[test]
@@ -184,12 +184,12 @@ fn hostile_headers_are_ignored_or_clamped() {
         vec![("retry-after", "99999999999"), (REMAINING_REQUESTS, "0"), (RESET_REQUESTS, "999999h")],
     ] {
         let mut pacer = Pacer::default();
-        assert_eq!(pacer.reserve(t0), Duration::ZERO);
-        pacer.observe(t0, StatusCode::OK, &headers(&pairs));
-        pacer.observe(t0, StatusCode::TOO_MANY_REQUESTS, &headers(&pairs));
-        let wait = pacer.reserve(t0);
+        assert_eq!(pacer.reserve(&at(t0)), Duration::ZERO);
+        pacer.observe(&at(t0), StatusCode::OK, &headers(&pairs));
+        pacer.observe(&at(t0), StatusCode::TOO_MANY_REQUESTS, &headers(&pairs));
+        let wait = pacer.reserve(&at(t0));
         assert!(wait <= MAX_PAUSE, "{pairs:?}: {wait:?}");
-        assert_eq!(pacer.reserve(t0 + wait), Duration::ZERO, "{pairs:?}");
+        assert_eq!(pacer.reserve(&at(t0 + wait)), Duration::ZERO, "{pairs:?}");
     }
 }
 
@@ -211,6 +211,11 @@ fn clones_of_a_shared_pacer_share_one_budget() {
     let t0 = Instant::now();
     let a = SharedPacer::new(PaceOptions { requests_per_minute: Some(60), ..PaceOptions::default() });
     let b = a.clone();
-    assert_eq!(a.lock().reserve(t0), Duration::ZERO);
-    assert!(!b.lock().reserve(t0).is_zero());
+    assert_eq!(a.lock().reserve(&at(t0)), Duration::ZERO);
+    assert!(!b.lock().reserve(&at(t0)).is_zero());
+}
+
+/// A moment of the virtual clock: monotonic time `at`, a fixed wall clock, no jitter.
+fn at(at: std::time::Instant) -> crate::Now {
+    crate::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }
