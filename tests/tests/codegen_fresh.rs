@@ -1,5 +1,5 @@
-//! `cargo test` catches a stale `generated.rs`: the generator runs in memory
-//! and its output must equal the committed file.
+//! `cargo test` catches a stale `generated.rs` or transport `surface.rs`:
+//! the generator runs in memory and its output must equal the committed files.
 
 #[test]
 fn generated_types_match_the_fragment() {
@@ -7,7 +7,7 @@ fn generated_types_match_the_fragment() {
     match xtask::check(&root).expect("the fragment generates") {
         xtask::Freshness::Fresh => {}
         xtask::Freshness::Stale(_) => {
-            panic!("{} is stale: run `cargo xtask codegen` and commit the result", xtask::OUTPUT_PATH)
+            panic!("{} or a surface.rs is stale: run `cargo xtask codegen` and commit the result", xtask::OUTPUT_PATH)
         }
     }
 }

@@ -89,8 +89,15 @@ async fn create_and_poll_waits_through_the_limits_on_both_clients() {
     // no Retry-After: before, polling gave up on the first 429 after two quick retries.
     let emulator = limited(6, 1_500, Some(1), false).await;
     let base = format!("http://{}", emulator.address());
-    let mut config = config(&base).with_patience(Duration::from_secs(60));
-    config.retry = RetryPolicy { max_retries: 2, ..config.retry };
+    // Waits as a real client's are, in proportion: the harness's 10 to 40 ms
+    // backoff would spend the window on refusals (refused requests count).
+    let mut config = config(&base).with_patience(Duration::from_secs(120));
+    config.retry = RetryPolicy {
+        max_retries: 2,
+        initial_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(1),
+        ..config.retry
+    };
     let clients = [
         Transport::Async(videos_reqwest::Client::new(config.clone()).unwrap()),
         Transport::Blocking(videos_blocking::Client::new(config.clone()).unwrap()),

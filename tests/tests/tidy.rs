@@ -49,8 +49,8 @@ fn generated_files_are_exactly_what_the_generator_writes() {
     let fresh = xtask::check(&root).expect("the fragment generates");
     assert!(
         fresh == xtask::Freshness::Fresh,
-        "{} differs from what openapi/videos.yaml generates: never edit it by hand; change the fragment or \
-         xtask/ and run `cargo xtask codegen`",
+        "{} or a transport's surface.rs differs from what openapi/videos.yaml and xtask/templates/surface.rs.in \
+         generate: never edit them by hand; change the fragment, the template or xtask/ and run `cargo xtask codegen`",
         xtask::OUTPUT_PATH
     );
     // Every file marked as generated is one the generator owns: the types, or a snapshot
@@ -61,7 +61,8 @@ fn generated_files_are_exactly_what_the_generator_writes() {
             continue;
         }
         let name = relative(&path);
-        let owned = name == xtask::OUTPUT_PATH || path.with_extension("yaml").exists();
+        let surface = xtask::surface::TRANSPORTS.iter().any(|t| t.output == name);
+        let owned = name == xtask::OUTPUT_PATH || surface || path.with_extension("yaml").exists();
         assert!(owned, "{name} claims to be generated, but no fragment generates it");
     }
 }
@@ -257,4 +258,18 @@ fn the_core_does_io_only_in_its_io_module() {
         }
     }
     assert!(found.is_empty(), "I/O outside videos_core::io (move it there, or take it as an input): {found:#?}");
+}
+
+/// The transports' surfaces are plain Rust generated from one template:
+/// the core exports no macro for them to expand.
+#[test]
+fn the_core_exports_no_macro() {
+    let src = workspace().join("crates/videos-core/src");
+    let needle = concat!("#[macro", "_export]");
+    let found: Vec<String> = rust_files()
+        .into_iter()
+        .filter(|p| p.starts_with(&src) && std::fs::read_to_string(p).unwrap().contains(needle))
+        .map(|p| relative(&p))
+        .collect();
+    assert!(found.is_empty(), "macros in videos-core: {found:#?}");
 }

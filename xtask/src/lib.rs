@@ -1,7 +1,8 @@
 //! Maintainer tasks for the Videos SDK, run as `cargo xtask …`.
 //!
 //! - `codegen` regenerates `crates/videos-types/src/generated.rs` from
-//!   `openapi/videos.yaml`; `codegen --check` only compares.
+//!   `openapi/videos.yaml`, and both transports' `surface.rs` from
+//!   `xtask/templates/surface.rs.in`; `codegen --check` only compares.
 //! - `extract FULL_SPEC` writes the Videos subset of a full upstream OpenAPI
 //!   document, renamed to this SDK's public names.
 //!
@@ -14,6 +15,7 @@ pub mod limits;
 pub mod lossless;
 pub mod open_enum;
 pub mod schema;
+pub mod surface;
 pub mod tolerant;
 
 use std::path::{Path, PathBuf};
@@ -47,9 +49,29 @@ pub enum Freshness {
     Stale(String),
 }
 
-/// Compares the committed output with a fresh generation, writing nothing.
+/// Compares the committed output with a fresh generation, writing nothing:
+/// `Fresh` only when the types and both surfaces are.
 pub fn check(root: &Path) -> Result<Freshness, Box<dyn std::error::Error>> {
-    compare(root, generate_from_disk(root)?)
+    let types = compare(root, generate_from_disk(root)?)?;
+    if types == Freshness::Fresh && !stale_surfaces(root)?.is_empty() {
+        return Ok(Freshness::Stale(String::new()));
+    }
+    Ok(types)
+}
+
+/// The transports' surfaces under `root` that differ from what the template
+/// writes: each one's path (relative to `root`) and expected text.
+pub fn stale_surfaces(root: &Path) -> Result<Vec<(&'static str, String)>, Box<dyn std::error::Error>> {
+    let template = std::fs::read_to_string(root.join(surface::TEMPLATE_PATH))
+        .map_err(|e| format!("{}: cannot read: {e}", surface::TEMPLATE_PATH))?;
+    let mut stale = Vec::new();
+    for transport in &surface::TRANSPORTS {
+        let expected = surface::generate(&template, transport)?;
+        if std::fs::read_to_string(root.join(transport.output)).unwrap_or_default() != expected {
+            stale.push((transport.output, expected));
+        }
+    }
+    Ok(stale)
 }
 
 /// Compares the committed output under `root` with `expected`.

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use xtask::{Freshness, OUTPUT_PATH};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check]          regenerate videos-types from openapi/videos.yaml
+  cargo xtask codegen [--check]          regenerate videos-types from openapi/videos.yaml, and both
+                                         transports' surface.rs from xtask/templates/surface.rs.in
   cargo xtask codegen --from FRAGMENT    regenerate from another fragment (e.g. an `extract` output), to review the diff
   cargo xtask extract FULL_SPEC [-o OUT] write the Videos subset of an upstream spec (stdout by default)";
 
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
 
 fn codegen(from: Option<&str>, check_only: bool) -> Result<(), Box<dyn std::error::Error>> {
     let root = xtask::workspace_root();
+    surfaces(&root, check_only)?;
     let expected = match from {
         None => xtask::generate_from_disk(&root)?,
         Some(path) => xtask::generate_from_file(std::path::Path::new(path), path)?,
@@ -45,15 +47,35 @@ fn codegen(from: Option<&str>, check_only: bool) -> Result<(), Box<dyn std::erro
             Err(format!("{OUTPUT_PATH} is stale: run `cargo xtask codegen` and commit the result").into())
         }
         Freshness::Stale(text) => {
-            let path = root.join(OUTPUT_PATH);
-            // Write beside the target and rename, so an interrupted run never leaves half a file.
-            let tmp = path.with_extension("rs.tmp");
-            std::fs::write(&tmp, text).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
-            std::fs::rename(&tmp, &path).map_err(|e| format!("{}: cannot replace: {e}", path.display()))?;
+            write(&root, OUTPUT_PATH, &text)?;
             eprintln!("wrote {OUTPUT_PATH}");
             Ok(())
         }
     }
+}
+
+/// Writes (or with `check_only`, compares) both transports' surfaces.
+fn surfaces(root: &std::path::Path, check_only: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let stale = xtask::stale_surfaces(root)?;
+    if check_only && !stale.is_empty() {
+        let names: Vec<&str> = stale.iter().map(|(path, _)| *path).collect();
+        return Err(format!("{} stale: run `cargo xtask codegen` and commit the result", names.join(" and ")).into());
+    }
+    for (path, text) in stale {
+        write(root, path, &text)?;
+        eprintln!("wrote {path}");
+    }
+    Ok(())
+}
+
+/// Writes `text` to `relative` under `root`: beside the target, then renamed,
+/// so an interrupted run never leaves half a file.
+fn write(root: &std::path::Path, relative: &str, text: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let path = root.join(relative);
+    let tmp = path.with_extension("rs.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: cannot replace: {e}", path.display()))?;
+    Ok(())
 }
 
 fn extract(spec: &str, out: Option<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {

@@ -28,12 +28,15 @@ mod body;
 mod client;
 mod download;
 mod send;
+#[rustfmt::skip]
+mod surface;
 mod tls;
 mod videos;
 
 pub use client::Client;
 pub use download::Download;
-pub use videos::{CreateMany, ListAll, Videos};
+pub use surface::Videos;
+pub use videos::{CreateMany, ListAll};
 pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
 pub use videos_types as types;
 

@@ -1,6 +1,6 @@
-//! The Videos API on the blocking client: the surface shared with the async
-//! client (expanded from [`videos_core::videos_surface`]), and `list_all`
-//! and `create_many` as `Iterator`s.
+//! The parts of `Videos` that differ in shape between the clients:
+//! `list_all` and `create_many` as `Iterator`s. The rest of `Videos`, the
+//! same for both, is `surface.rs`, written by `cargo xtask codegen`.
 
 use std::thread::sleep;
 use videos_core::{
@@ -8,10 +8,7 @@ use videos_core::{
 };
 use videos_types::Video;
 
-use crate::client::Client;
-use crate::download::Download;
-
-videos_core::videos_surface!(,; "", "# fn run(videos: videos_blocking::Videos) -> Result<(), Box<dyn std::error::Error>> {\n# use videos_blocking::core::*;\n# use videos_blocking::types::*;", "# Ok(()) }");
+use crate::surface::Videos;
 
 impl Videos {
     /// Every job, page after page, starting with the page `first` describes.

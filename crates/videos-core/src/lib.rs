@@ -42,7 +42,6 @@
 //! - [`response`]: success bodies, error envelopes, protocol headers;
 //! - [`retry`], [`redirect`], [`poll`], [`paginate`]: the decisions the
 //!   exchange and the transports' loops consult;
-//! - [`surface`]: the public methods both transport crates expand.
 
 pub mod config;
 pub mod error;
@@ -58,7 +57,6 @@ pub mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
-pub mod surface;
 pub(crate) mod url;
 
 pub use config::{ApiKey, Auth, Config, TokenFuture, TokenProvider, TokenResult};

@@ -30,12 +30,14 @@ mod body;
 mod client;
 mod download;
 mod send;
+#[rustfmt::skip]
+mod surface;
 mod tls;
 mod videos;
 
 pub use client::Client;
 pub use download::Download;
-pub use videos::Videos;
+pub use surface::Videos;
 pub use videos_core::{self as core, Config, Error, PollOptions, RequestOptions};
 pub use videos_types as types;
 

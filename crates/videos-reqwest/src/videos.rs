@@ -1,6 +1,6 @@
-//! The Videos API on the async client: the surface shared with the blocking
-//! client (expanded from [`videos_core::videos_surface`]), and `list_all`
-//! and `create_many` as `Stream`s.
+//! The parts of `Videos` that differ in shape between the clients:
+//! `list_all` and `create_many` as `Stream`s. The rest of `Videos`, the
+//! same for both, is `surface.rs`, written by `cargo xtask codegen`.
 
 use futures_util::Stream;
 use tokio::time::sleep;
@@ -9,10 +9,7 @@ use videos_core::{
 };
 use videos_types::Video;
 
-use crate::client::Client;
-use crate::download::Download;
-
-videos_core::videos_surface!(async, await; ".await", "# async fn run(videos: videos_reqwest::Videos) -> Result<(), Box<dyn std::error::Error>> {\n# use videos_reqwest::core::*;\n# use videos_reqwest::types::*;", "# Ok(()) }");
+use crate::surface::Videos;
 
 impl Videos {
     /// Every job, page after page, starting with the page `first` describes.
