@@ -20,6 +20,8 @@ pub enum Step {
     After(std::time::Duration, Box<Step>),
     /// Send these bytes, then hold the connection open, silent, this long.
     Stall(Vec<u8>, std::time::Duration),
+    /// Send each piece after its wait: an answer that trickles in.
+    Pieces(Vec<(std::time::Duration, Vec<u8>)>),
     /// Read nothing, answer nothing: hold the connection open this long,
     /// so a client's upload fills the socket buffers and its writes block.
     Deaf(std::time::Duration),
@@ -85,6 +87,14 @@ impl RawServer {
                     Step::Raw(bytes) => {
                         let _ = socket.write_all(&bytes).await;
                         let _ = socket.flush().await;
+                    }
+                    Step::Pieces(pieces) => {
+                        for (wait, bytes) in pieces {
+                            tokio::time::sleep(wait).await;
+                            if socket.write_all(&bytes).await.is_err() || socket.flush().await.is_err() {
+                                break;
+                            }
+                        }
                     }
                     Step::Stall(bytes, silence) => {
                         let _ = socket.write_all(&bytes).await;

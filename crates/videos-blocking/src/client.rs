@@ -40,8 +40,7 @@ impl Client {
     /// A client with `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
         refuse_async_provider(&config)?;
-        let defaults =
-            Timeouts { head: config.request_timeout, read: config.read_timeout, body: Some(config.request_timeout) };
+        let defaults = Timeouts::first_json_attempt(&config);
         let agent_config = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
             .timeout_send_request(Some(defaults.head))

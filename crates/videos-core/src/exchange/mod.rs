@@ -364,8 +364,18 @@ impl<T> Exchange<T> {
         }
     }
 
+    /// Whether a JSON answer's attempt ran past its deadline: a transport
+    /// that cannot time each read exactly (ureq times phases) still meets
+    /// the exchange's deadline, give or take one read timeout.
+    fn past_deadline(&self, now: &Now) -> bool {
+        matches!(self.expect, Expect::Json(_)) && self.deadline.is_some_and(|deadline| now.at > deadline)
+    }
+
     /// A piece of the body arrived.
     pub fn handle_chunk(&mut self, chunk: Bytes, now: &Now) {
+        if matches!(self.state, State::Reading { .. }) && self.past_deadline(now) {
+            return self.handle_error(timed_out("whole response", self.call_timeout), now);
+        }
         let State::Reading { status, headers, body } = &mut self.state else {
             return self.finish(Err(out_of_order("reported a body that was not asked for")));
         };
@@ -387,6 +397,9 @@ impl<T> Exchange<T> {
 
     /// The body ended.
     pub fn handle_end(&mut self, now: &Now) {
+        if matches!(self.state, State::Reading { .. }) && self.past_deadline(now) {
+            return self.handle_error(timed_out("whole response", self.call_timeout), now);
+        }
         let State::Reading { status, headers, body } = std::mem::replace(&mut self.state, State::Finished) else {
             return self.finish(Err(out_of_order("reported the end of a body that was not asked for")));
         };

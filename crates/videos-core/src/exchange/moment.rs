@@ -22,6 +22,15 @@ pub struct Timeouts {
     pub body: Option<Duration>,
 }
 
+impl Timeouts {
+    /// The limits of a JSON call's first attempt under `config`: what a
+    /// transport may set up front (ureq's agent), knowing that the exchange
+    /// hands each request its own.
+    pub fn first_json_attempt(config: &crate::Config) -> Self {
+        Self { head: config.request_timeout, read: config.read_timeout, body: Some(config.request_timeout) }
+    }
+}
+
 /// What the transport does next.
 #[derive(Debug)]
 #[must_use]
