@@ -108,28 +108,63 @@ fn hand_written_files_stay_small() {
     assert!(long.is_empty(), "split these files (at most {MAX_LINES} lines each): {long:#?}");
 }
 
-/// The top-level modules each module of `src` names through `crate::`.
+/// Which modules each module of `src` names, through `crate::`, `super::`
+/// or `self::` paths: a graph of module paths (`routes/azure`). A module's
+/// edges to its own ancestors and descendants are structure, not imports,
+/// and are left out.
 fn module_imports(src: &Path) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
-    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
-    let files = rust_files().into_iter().filter(|p| p.starts_with(src));
-    for path in files {
-        let rel = path.strip_prefix(src).unwrap();
-        let first = rel.iter().next().unwrap().to_string_lossy().trim_end_matches(".rs").to_owned();
-        if first == "lib" || first == "main" {
-            continue;
+    use std::collections::{BTreeMap, BTreeSet};
+    let files: Vec<PathBuf> = rust_files().into_iter().filter(|p| p.starts_with(src)).collect();
+    let module_of = |path: &Path| -> Option<String> {
+        let rel = path.strip_prefix(src).unwrap().with_extension("");
+        let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        match parts.last().map(String::as_str) {
+            Some("lib" | "main") if parts.len() == 1 => None,
+            Some("mod") => Some(parts[..parts.len() - 1].join("/")),
+            _ => Some(parts.join("/")),
         }
-        let text = std::fs::read_to_string(&path).unwrap();
+    };
+    let modules: BTreeSet<String> = files.iter().filter_map(|p| module_of(p)).collect();
+    let related = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"));
+    let ident = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+    let mut graph = BTreeMap::<String, BTreeSet<String>>::new();
+    for path in &files {
+        let Some(module) = module_of(path) else { continue };
+        let parent = module.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_owned());
+        let text = std::fs::read_to_string(path).unwrap();
         let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
-        let ident = |s: &str| s.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
-        let deps = graph.entry(first.clone()).or_default();
-        for (i, _) in code.match_indices("crate::") {
-            let rest = &code[i + "crate::".len()..];
-            let named: Vec<String> = match rest.strip_prefix('{') {
-                Some(group) => group[..group.find('}').unwrap_or(group.len())].split(',').map(ident).collect(),
-                None => vec![ident(rest)],
-            };
-            deps.extend(named.into_iter().filter(|n| !n.is_empty() && *n != first));
+        let mut targets = BTreeSet::new();
+        for (prefix, base) in [("crate::", String::new()), ("super::", parent.clone()), ("self::", module.clone())] {
+            for (at, _) in code.match_indices(prefix) {
+                // `super::` inside `crate::a::super::` is not a path start; nor `xsuper::`.
+                if code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                let rest = &code[at + prefix.len()..];
+                let heads: Vec<Vec<String>> = match rest.strip_prefix('{') {
+                    Some(group) => group[..group.find('}').unwrap_or(group.len())]
+                        .split(',')
+                        .map(|item| item.trim().split("::").map(ident).collect())
+                        .collect(),
+                    None => vec![rest.split("::").map(ident).take_while(|s| !s.is_empty()).collect()],
+                };
+                for segments in heads {
+                    // The longest module path the segments name, under `base`.
+                    let mut best = None;
+                    let mut current = base.clone();
+                    for segment in segments.iter().filter(|s| !s.is_empty()) {
+                        current = if current.is_empty() { segment.clone() } else { format!("{current}/{segment}") };
+                        if modules.contains(&current) {
+                            best = Some(current.clone());
+                        }
+                    }
+                    if let Some(target) = best.filter(|t| !related(t, &module)) {
+                        targets.insert(target);
+                    }
+                }
+            }
         }
+        graph.entry(module).or_default().extend(targets);
     }
     graph
 }

@@ -94,6 +94,6 @@ pub(crate) async fn blob(
             code: Some("bad_signature"),
         });
     }
-    let (path, content_type) = super::content::asset(&state, &video_id, &variant).await?;
-    super::content::stream(&path, content_type, &headers, &video_id).await
+    let (path, content_type) = super::assets::asset(&state, &video_id, &variant).await?;
+    super::assets::stream(&path, content_type, &headers, &video_id).await
 }

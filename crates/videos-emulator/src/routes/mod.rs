@@ -2,6 +2,7 @@
 //! `/openai/v1` in Azure mode), behind authentication, fault injection and
 //! a body limit; and, in Azure mode, the blob router media redirect to.
 
+mod assets;
 mod azure;
 mod characters;
 mod content;
