@@ -67,16 +67,18 @@ impl Journal {
 
     /// Takes the exclusive lock every writer holds while it catches up,
     /// decides and appends, so no two writers interleave (waits for it).
-    pub(crate) fn lock(&self) -> std::io::Result<()> {
-        self.writer.lock()
+    /// The lock is released when the guard is dropped, however the holder
+    /// ends (a panic in its decision included), so no other process is
+    /// left waiting on a lock nobody will release.
+    pub(crate) fn lock(&self) -> std::io::Result<JournalLock> {
+        // A second handle on the same open file: the lock belongs to the file, and the
+        // guard can hold it while the journal itself is read and appended to.
+        let handle = self.writer.try_clone()?;
+        handle.lock()?;
+        Ok(JournalLock(handle))
     }
 
-    /// Releases [`Journal::lock`].
-    pub(crate) fn unlock(&self) -> std::io::Result<()> {
-        self.writer.unlock()
-    }
-
-    /// Appends `entry` in one write. Call it between [`Journal::lock`] and [`Journal::unlock`].
+    /// Appends `entry` in one write, while holding a [`JournalLock`].
     pub(crate) fn append(&mut self, entry: &impl Serialize) -> std::io::Result<()> {
         let mut line = vec![b'\n'];
         serde_json::to_writer(&mut line, entry).map_err(std::io::Error::other)?;
@@ -87,14 +89,43 @@ impl Journal {
     }
 }
 
+/// The journal's exclusive lock, held until dropped.
+#[derive(Debug)]
+pub(crate) struct JournalLock(File);
+
+impl Drop for JournalLock {
+    fn drop(&mut self) {
+        // Closing the handle would release it too; unlocking first says so plainly.
+        let _ = self.0.unlock();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn append(journal: &mut Journal, id: &str) {
-        journal.lock().unwrap();
+        let lock = journal.lock().unwrap();
         journal.append(&serde_json::json!({ "id": id })).unwrap();
-        journal.unlock().unwrap();
+        drop(lock);
+    }
+
+    #[test]
+    fn a_holder_that_panics_leaves_the_journal_unlocked() {
+        // Before, the lock was taken and released by hand: a panic between
+        // the two left every other writer waiting until the process ended.
+        let dir = tempfile::tempdir().unwrap();
+        let a = Journal::open(dir.path()).unwrap();
+        let b = Journal::open(dir.path()).unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _lock = a.lock().unwrap();
+            panic!("a decision that fails");
+        }));
+        assert!(panicked.is_err());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(b.lock().map(drop).is_ok()).unwrap());
+        let locked = rx.recv_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(locked, Ok(true), "the second writer got the lock");
     }
 
     fn ids(journal: &mut Journal) -> Vec<String> {

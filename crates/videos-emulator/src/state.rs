@@ -204,14 +204,13 @@ impl Store {
         entry: Entry,
         decide: impl FnOnce(&Store) -> Result<(), T>,
     ) -> std::io::Result<Result<(), T>> {
-        self.journal.lock()?;
+        let lock = self.journal.lock()?;
         let outcome = self.catch_up().and_then(|()| match decide(self) {
             Err(refused) => Ok(Err(refused)),
             Ok(()) => self.journal.append(&entry).map(Ok),
         });
-        let unlocked = self.journal.unlock();
+        drop(lock);
         let outcome = outcome?;
-        unlocked?;
         // Our own entry is applied as it is read back, like anyone else's.
         self.catch_up()?;
         Ok(outcome)

@@ -7,8 +7,14 @@
 
 /// FNV-1a, 64 bits: stable across platforms and releases, unlike `DefaultHasher`.
 pub fn hash(text: &str) -> u64 {
+    hash_bytes(text.as_bytes())
+}
+
+/// [`hash`] of any bytes: an upload is hashed as it is, so two files that
+/// differ only in bytes that are not UTF-8 still seed different scenes.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -175,4 +181,19 @@ pub fn to_rgb(yuv: &[u8], width: usize, height: usize, step: usize) -> (Vec<u8>,
         }
     }
     (rgb, ow, oh)
+}
+
+#[cfg(test)]
+mod hash_tests {
+    use super::*;
+
+    #[test]
+    fn uploads_that_differ_only_in_non_utf8_bytes_hash_apart() {
+        // Before, uploads were hashed through `from_utf8_lossy`, which reads
+        // both of these as "\u{FFFD}a": different files seeded the same scene.
+        let (a, b) = ([0xff, b'a'], [0xfe, b'a']);
+        assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        assert_ne!(hash_bytes(&a), hash_bytes(&b));
+        assert_eq!(hash("abc"), hash_bytes(b"abc"), "prompts hash as before");
+    }
 }

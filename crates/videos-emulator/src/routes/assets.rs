@@ -23,7 +23,7 @@ pub(crate) async fn asset(
     video_id: &str,
     variant: &str,
 ) -> Result<(PathBuf, &'static str), ApiError> {
-    let (video, job) = state.observe(video_id)?;
+    let (video, job) = state.find_job(video_id)?;
     if !["video", "thumbnail", "spritesheet"].contains(&variant) {
         return Err(ApiError::invalid(
             "variant",

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 /// The largest JSON body accepted. The API's JSON bodies are a prompt of at
 /// most 32,000 characters and a few short fields; a parsed JSON value can
 /// take many times its text in memory, so larger bodies are refused unread.
-pub(crate) const JSON_BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const JSON_REQUEST_LIMIT: usize = 1024 * 1024;
 
 /// One field of a body.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ impl Form {
     }
 
     /// Reads a JSON or multipart body; a JSON body, and each text part of a
-    /// multipart body, is limited to the smaller of [`JSON_BODY_LIMIT`] and
+    /// multipart body, is limited to the smaller of [`JSON_REQUEST_LIMIT`] and
     /// `max_body_bytes`, since it may be parsed as JSON.
     async fn read_now(request: Request, max_body_bytes: usize) -> Result<Form, ApiError> {
         let content_type =
@@ -70,10 +70,12 @@ impl Form {
                 let name = field.name().unwrap_or_default().to_owned();
                 let is_file = field.file_name().is_some();
                 let bytes = field.bytes().await.map_err(|e| body_error(e.status(), &e.body_text()))?;
-                if !is_file && bytes.len() > JSON_BODY_LIMIT {
+                if !is_file && bytes.len() > JSON_REQUEST_LIMIT {
                     return Err(ApiError::invalid(
                         name.clone(),
-                        format!("The form field '{name}' may be at most {JSON_BODY_LIMIT} bytes unless it is a file."),
+                        format!(
+                            "The form field '{name}' may be at most {JSON_REQUEST_LIMIT} bytes unless it is a file."
+                        ),
                     )
                     .code("request_too_large")
                     .with_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE));
@@ -113,7 +115,7 @@ impl Form {
             return Ok(form);
         }
         if content_type.starts_with("application/json") || content_type.is_empty() {
-            let limit = JSON_BODY_LIMIT.min(max_body_bytes);
+            let limit = JSON_REQUEST_LIMIT.min(max_body_bytes);
             let too_large = || {
                 ApiError::invalid("body", format!("A JSON body may be at most {limit} bytes."))
                     .code("request_too_large")

@@ -9,65 +9,16 @@ mod content;
 mod input;
 mod limits;
 mod middleware;
+mod shared;
 mod videos;
-
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use tokio::sync::Semaphore;
 
-use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::media::Renders;
-use crate::render::Rendered;
-use crate::state::{Job, Store};
-
-/// What every handler shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) config: EmulatorConfig,
-    pub(crate) store: Mutex<Store>,
-    pub(crate) state_dir: PathBuf,
-    /// Renders run one at a time per CPU, so a burst of jobs cannot starve the server.
-    pub(crate) render_slots: Semaphore,
-    pub(crate) renders: Renders,
-    pub(crate) faults: Mutex<fastrand::Rng>,
-    /// When the requests of the current rate-limit window arrived, oldest first.
-    pub(crate) requests: Mutex<std::collections::VecDeque<std::time::Instant>>,
-    /// The key accepted now; starts as the configured one and can be rotated.
-    pub(crate) accepted_key: RwLock<Option<String>>,
-    /// `http://HOST:PORT` of the blob listener, in Azure mode.
-    pub(crate) blob_origin: OnceLock<String>,
-    /// Signs blob URLs.
-    pub(crate) blob_secret: std::hash::RandomState,
-}
-
-/// The handlers' state.
-pub(crate) type AppState = Arc<Shared>;
-
-impl Shared {
-    /// The store, caught up with what other processes journaled, even if a
-    /// handler panicked while holding it (the data stays consistent: every
-    /// change is one journal entry, applied whole).
-    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        let mut store = self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Err(e) = store.catch_up() {
-            // What was read before stays; the next request tries again.
-            tracing::warn!("could not read the journal: {e}");
-        }
-        store
-    }
-
-    /// The media of a completed job, rendered now if no one has yet.
-    pub(crate) async fn media(&self, job: &Job) -> Result<Rendered, String> {
-        let dir = self.state_dir.join(&job.video.id);
-        self.renders.ensure(job, &dir, self.config.fps, &self.render_slots).await
-    }
-}
+pub(crate) use shared::{AppState, Shared};
 
 /// The router for `state`.
 pub(crate) fn router(state: AppState) -> Router {

@@ -1,131 +1,19 @@
 //! Create, list, retrieve, delete, remix, edit and extend.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use videos_types::{Video, VideoModel, VideoSeconds, VideoSize, VideoStatus};
 
+use super::AppState;
 use super::input::{self, FileOrObject, Form};
-use super::{AppState, Shared};
+use super::shared::{NewJob, Shared, json_video};
 use crate::error::ApiError;
 use crate::render;
-use crate::state::{Created, Job, failure_for, new_id, new_video, status_text, unix_now_ms};
-
-/// The header that keys a retried POST to its first result.
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
-
-/// What a new job is made of.
-struct NewJob {
-    model: VideoModel,
-    size: VideoSize,
-    seconds: u32,
-    prompt: String,
-    remixed_from: Option<String>,
-    /// Prompts and their seconds, in order (an extension repeats its source's first).
-    segments: Vec<(String, u32)>,
-}
-
-fn json_video(video: Video, poll_after: Duration) -> Response {
-    let mut response = Json(video).into_response();
-    let ms = poll_after.as_millis().clamp(50, 5_000);
-    if let Ok(value) = HeaderValue::from_str(&ms.to_string()) {
-        response.headers_mut().insert("openai-poll-after-ms", value);
-    }
-    response
-}
-
-impl Shared {
-    fn poll_hint(&self) -> Duration {
-        (self.config.time_per_video_second * 4) / 10
-    }
-
-    /// Stores a job (or returns the one an earlier request with the same key created) and starts rendering it.
-    fn start(self: &std::sync::Arc<Self>, route: &str, headers: &HeaderMap, job: NewJob) -> Result<Response, ApiError> {
-        let key = headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(|k| format!("{route}\n{k}"));
-        let id = new_id("video");
-        let seconds = VideoSeconds::from_secs(job.seconds);
-        let video = new_video(id, job.model, job.size, seconds, Some(job.prompt.clone()), job.remixed_from);
-        let length_ms = (self.config.time_per_video_second * job.seconds).as_millis();
-        let stored = Job {
-            video,
-            created_ms: unix_now_ms(),
-            length_ms: u64::try_from(length_ms).unwrap_or(u64::MAX),
-            fail: failure_for(&job.prompt),
-            segments: job.segments,
-        };
-        let max_in_progress = self.config.limits.max_jobs_in_progress.map(|n| n as usize);
-        let created = self
-            .store()
-            .create(stored.clone(), key, self.config.max_jobs, max_in_progress)
-            .map_err(|e| ApiError::storage(&e))?;
-        let job = match created {
-            Created::Existing(existing) => return Ok(json_video(existing.observe(unix_now_ms()), self.poll_hint())),
-            Created::Full => {
-                let error = ApiError {
-                    status: StatusCode::TOO_MANY_REQUESTS,
-                    message: format!("The emulator keeps at most {} jobs; delete some first.", self.config.max_jobs),
-                    error_type: "rate_limit_error",
-                    param: None,
-                    code: Some("job_limit_reached"),
-                };
-                // Waiting does not help, so tell clients not to retry.
-                let mut response = error.into_response();
-                response.headers_mut().insert("x-should-retry", HeaderValue::from_static("false"));
-                return Ok(response);
-            }
-            Created::Busy(running) => {
-                // Worth waiting for: a job ends and the slot frees, so no x-should-retry here.
-                return Err(ApiError {
-                    status: StatusCode::TOO_MANY_REQUESTS,
-                    message: format!(
-                        "Too many jobs in progress: {running}, and at most {} run at once. Try again when one finishes.",
-                        max_in_progress.unwrap_or(running)
-                    ),
-                    error_type: "rate_limit_error",
-                    param: None,
-                    code: Some("too_many_jobs_in_progress"),
-                });
-            }
-            Created::New => stored,
-        };
-        if job.fail.is_none() && self.config.render_ahead {
-            // Rendered ahead, so the first download need not wait; a download
-            // that comes first, or in another process, renders on its own.
-            let shared = self.clone();
-            let ahead = job.clone();
-            tokio::spawn(async move {
-                if let Err(reason) = shared.media(&ahead).await {
-                    tracing::warn!(video_id = %ahead.video.id, "render failed: {reason}");
-                }
-            });
-        }
-        Ok(json_video(job.observe(unix_now_ms()), self.poll_hint()))
-    }
-
-    /// A stored job observed now, or 404.
-    pub(crate) fn observe(&self, id: &str) -> Result<(Video, Job), ApiError> {
-        let store = self.store();
-        let job = store.jobs.get(id).ok_or_else(|| ApiError::not_found("video_id", "video", id))?;
-        Ok((job.observe(unix_now_ms()), job.clone()))
-    }
-
-    /// A completed source job, for remix, edit and extend.
-    fn completed_source(&self, id: &str, param: &'static str) -> Result<(Video, Job), ApiError> {
-        let (video, job) = self.observe(id).map_err(|_| ApiError::not_found(param, "video", id))?;
-        if video.status != Some(VideoStatus::Completed) {
-            return Err(ApiError::invalid(
-                param,
-                format!("Video '{id}' has status {}; only completed videos can be used.", status_text(&video)),
-            ));
-        }
-        Ok((video, job))
-    }
-}
+use crate::state::{status_text, unix_now_ms};
 
 /// `POST /videos`.
 pub(crate) async fn create(
@@ -141,8 +29,9 @@ pub(crate) async fn create(
     // A reference image guides generation: it seeds the scene along with the prompt.
     let mut scene = prompt.clone();
     match form.file_or_object("input_reference")? {
-        Some(FileOrObject::File(bytes)) => scene
-            .push_str(&format!("\u{0}image:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)))),
+        Some(FileOrObject::File(bytes)) => {
+            scene.push_str(&format!("\u{0}image:{:016x}", crate::render::frames::hash_bytes(&bytes)))
+        }
         Some(FileOrObject::Object(object)) => {
             input::check_image_reference(&object)?;
             scene.push_str(&format!("\u{0}{}", Value::Object(object)));
@@ -228,13 +117,13 @@ pub(crate) async fn retrieve(
     State(state): State<AppState>,
     Path(video_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (video, _) = state.observe(&video_id)?;
+    let (video, _) = state.find_job(&video_id)?;
     Ok(json_video(video, state.poll_hint()))
 }
 
 /// `DELETE /videos/{video_id}`: only finished jobs.
 pub(crate) async fn delete(State(state): State<AppState>, Path(video_id): Path<String>) -> Result<Response, ApiError> {
-    let (video, _) = state.observe(&video_id)?;
+    let (video, _) = state.find_job(&video_id)?;
     if !matches!(video.status, Some(VideoStatus::Completed | VideoStatus::Failed)) {
         return Err(ApiError::invalid(
             "video_id",
@@ -324,7 +213,7 @@ fn source(state: &Shared, form: &Form) -> Result<Source, ApiError> {
             check_upload_limits(&probe)?;
             let seconds = u32::try_from(probe.duration_ms.div_ceil(1000)).unwrap_or(4).clamp(1, 60);
             let size = VideoSize::from_dimensions(u32::from(probe.width), u32::from(probe.height));
-            let scene = format!("upload:{:016x}", crate::render::frames::hash(&String::from_utf8_lossy(&bytes)));
+            let scene = format!("upload:{:016x}", crate::render::frames::hash_bytes(&bytes));
             Ok(Source { model: VideoModel::Sora2, size, seconds, segments: vec![(scene, seconds)] })
         }
     }
