@@ -88,8 +88,19 @@ fn patience_seconds(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
+/// What to do: serve the API, or call it.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Every command that calls the API.
+    #[command(flatten)]
+    Api(ApiCommand),
+    /// Run the emulator as a server, for any OpenAI SDK (base URL http://ADDR/v1).
+    Serve(Serve),
+}
+
+/// The commands that call the API.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ApiCommand {
     /// Start a video job from a prompt.
     Create {
         /// What the video should show.
@@ -114,8 +125,9 @@ pub(crate) enum Command {
         #[command(flatten)]
         finish: Finish,
     },
-    /// Run many creates from a JSON Lines file, saving each video into a
-    /// folder as it completes, within the service's limits. Each line is an
+    /// Run many creates from a JSON Lines file, saving each video as it completes.
+    ///
+    /// The jobs run within the service's limits. Each line is an
     /// object: `prompt` (required), `model`, `seconds`, `size`,
     /// `input_reference` (a file, URL or `file-` id), `name` (the saved file,
     /// default 0001.mp4, 0002.mp4, … by line), any other field passed through
@@ -228,8 +240,6 @@ pub(crate) enum Command {
     /// Characters made from uploaded videos.
     #[command(subcommand)]
     Character(CharacterCommand),
-    /// Run the emulator as a server, for any OpenAI SDK (base URL http://ADDR/v1).
-    Serve(Serve),
 }
 
 /// `--wait` and `--output`, shared by the job-creating commands.

@@ -10,13 +10,13 @@ use videos_emulator::{AzureMode, Emulator, EmulatorConfig, Faults, Limits};
 use videos_reqwest::{Client, Videos};
 use videos_types::{Video, VideoContentVariant, VideoListOrder, VideoSeconds, VideoSize, VideoStatus, shown};
 
-use crate::args::{CharacterCommand, Cli, Command, Extra, Finish, Order, Serve, Variant};
+use crate::args::{ApiCommand, CharacterCommand, Cli, Command, Extra, Finish, Order, Serve, Variant};
 use crate::{inputs, output, progress, settings};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Runs the command line.
-pub(crate) async fn run(cli: Cli) -> Result<()> {
+pub(crate) async fn run(cli: Cli, resume: Resume) -> Result<()> {
     let Cli {
         base_url,
         api_key,
@@ -32,15 +32,18 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         ..
     } = cli;
     let env = |name: &str| std::env::var(name).ok();
-    if let Command::Serve(serve) = command {
-        let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());
-        // Only a directory asked for: by default `serve` starts afresh.
-        let state_dir = match (&state_dir, env("VIDEOS_STATE_DIR")) {
-            (None, None) => None,
-            _ => settings::state_dir(state_dir, env)?.map(|(dir, _)| dir),
-        };
-        return self::serve(serve, key, api_version, state_dir, requests_per_minute).await;
-    }
+    let command = match command {
+        Command::Api(command) => command,
+        Command::Serve(serve) => {
+            let key = api_key.or_else(|| env("OPENAI_API_KEY")).filter(|k| !k.trim().is_empty());
+            // Only a directory asked for: by default `serve` starts afresh.
+            let state_dir = match (&state_dir, env("VIDEOS_STATE_DIR")) {
+                (None, None) => None,
+                _ => settings::state_dir(state_dir, env)?.map(|(dir, _)| dir),
+            };
+            return self::serve(serve, key, api_version, state_dir, requests_per_minute).await;
+        }
+    };
     let flags = settings::Flags { base_url, api_key, azure_endpoint, api_version, state_dir };
     // The emulator, when there is one, lives until the command is done.
     let (config, _emulator) = settings::resolve(&flags, env).await?;
@@ -57,7 +60,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
     }
     let client = Client::new(config)?;
     let notice = tokio::spawn(limit_notice(client.clone()));
-    let result = execute(&client, json, command).await;
+    let result = execute(&client, json, command, &resume).await;
     notice.abort();
     result.map_err(|e| settings::explain(e, source.as_deref()))
 }
@@ -66,13 +69,13 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 const WAITING_PATIENCE: Duration = Duration::from_secs(1800);
 
 /// Whether the command waits for the job it creates or names.
-fn waits_for_job(command: &Command) -> bool {
+fn waits_for_job(command: &ApiCommand) -> bool {
     match command {
-        Command::Create { finish, .. }
-        | Command::Remix { finish, .. }
-        | Command::Edit { finish, .. }
-        | Command::Extend { finish, .. } => finish.wait || finish.output.is_some(),
-        Command::Wait { .. } | Command::Batch { .. } => true,
+        ApiCommand::Create { finish, .. }
+        | ApiCommand::Remix { finish, .. }
+        | ApiCommand::Edit { finish, .. }
+        | ApiCommand::Extend { finish, .. } => finish.wait || finish.output.is_some(),
+        ApiCommand::Wait { .. } | ApiCommand::Batch { .. } => true,
         _ => false,
     }
 }
@@ -95,10 +98,10 @@ async fn limit_notice(client: Client) {
     }
 }
 
-async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
+async fn execute(client: &Client, json: bool, command: ApiCommand, resume: &Resume) -> Result<()> {
     let videos = client.videos();
     match command {
-        Command::Create { prompt, model, seconds, size, input_reference, extra, finish } => {
+        ApiCommand::Create { prompt, model, seconds, size, input_reference, extra, finish } => {
             inputs::check_output(finish.output.as_deref(), finish.force)?;
             let mut params = CreateVideo::new(prompt);
             if let Some(model) = model {
@@ -114,13 +117,13 @@ async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
                 params = params.input_reference(inputs::reference(&reference)?);
             }
             let video = with_extra(&videos, &extra).create(params).await?;
-            finish_job(&videos, video, &finish, json).await
+            finish_job(&videos, video, &finish, json, resume).await
         }
-        Command::Batch { file, out, concurrency } => {
+        ApiCommand::Batch { file, out, concurrency } => {
             crate::batch::run(client, &file, &out, concurrency.into(), json).await
         }
-        Command::Get { id } => output::video(&videos.retrieve(&id).await?, json),
-        Command::List { limit, order, after, all } => {
+        ApiCommand::Get { id } => output::video(&videos.retrieve(&id).await?, json),
+        ApiCommand::List { limit, order, after, all } => {
             let mut params = ListVideos::new();
             params.limit = limit;
             params.order = order.map(|o| match o {
@@ -152,36 +155,36 @@ async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Delete { id } => output::deleted(&videos.delete(&id).await?, json),
-        Command::Remix { id, prompt, extra, finish } => {
+        ApiCommand::Delete { id } => output::deleted(&videos.delete(&id).await?, json),
+        ApiCommand::Remix { id, prompt, extra, finish } => {
             inputs::check_output(finish.output.as_deref(), finish.force)?;
             let video = with_extra(&videos, &extra).remix(&id, &prompt).await?;
-            finish_job(&videos, video, &finish, json).await
+            finish_job(&videos, video, &finish, json, resume).await
         }
-        Command::Edit { video, prompt, model, extra, finish } => {
+        ApiCommand::Edit { video, prompt, model, extra, finish } => {
             inputs::check_output(finish.output.as_deref(), finish.force)?;
             let mut params = EditVideo::new(inputs::video_source(&video)?, prompt);
             if let Some(model) = model {
                 params = params.model(model.as_str());
             }
             let started = with_extra(&videos, &extra).edit(params).await?;
-            finish_job(&videos, started, &finish, json).await
+            finish_job(&videos, started, &finish, json, resume).await
         }
-        Command::Extend { video, prompt, seconds, model, extra, finish } => {
+        ApiCommand::Extend { video, prompt, seconds, model, extra, finish } => {
             inputs::check_output(finish.output.as_deref(), finish.force)?;
             let mut params = ExtendVideo::new(inputs::video_source(&video)?, prompt, VideoSeconds::from_secs(seconds));
             if let Some(model) = model {
                 params = params.model(model.as_str());
             }
             let started = with_extra(&videos, &extra).extend(params).await?;
-            finish_job(&videos, started, &finish, json).await
+            finish_job(&videos, started, &finish, json, resume).await
         }
-        Command::Wait { id, output, force } => {
+        ApiCommand::Wait { id, output, force } => {
             inputs::check_output(output.as_deref(), force)?;
-            let video = wait(&videos, &id, output.as_deref()).await?;
+            let video = wait(&videos, &id, output.as_deref(), resume).await?;
             finish_downloaded(&videos, video, output.as_deref(), json).await
         }
-        Command::Download { id, variant, output, force } => {
+        ApiCommand::Download { id, variant, output, force } => {
             let (variant, extension) = match variant {
                 Variant::Video => (VideoContentVariant::Video, "mp4"),
                 Variant::Thumbnail => (VideoContentVariant::Thumbnail, "webp"),
@@ -193,7 +196,7 @@ async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
             eprintln!("wrote {} ({written} bytes)", path.display());
             Ok(())
         }
-        Command::Character(CharacterCommand::Create { name, video, model, extra }) => {
+        ApiCommand::Character(CharacterCommand::Create { name, video, model, extra }) => {
             let mut params = CreateCharacter::new(name, FilePart::from_path(video)?);
             if let Some(model) = model {
                 params = params.model(model.as_str());
@@ -201,10 +204,9 @@ async fn execute(client: &Client, json: bool, command: Command) -> Result<()> {
             let character = with_extra(&videos, &extra).create_character(params).await?;
             output::character(&character, json)
         }
-        Command::Character(CharacterCommand::Get { id }) => {
+        ApiCommand::Character(CharacterCommand::Get { id }) => {
             output::character(&videos.retrieve_character(&id).await?, json)
         }
-        Command::Serve(_) => Ok(()),
     }
 }
 
@@ -213,14 +215,9 @@ fn with_extra(videos: &Videos, extra: &Extra) -> Videos {
     extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()))
 }
 
-/// The command that takes up an interrupted wait, while one is running.
-static WAITING: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-/// What to say when the command was interrupted: how to resume the wait
-/// that was running, if one was.
-pub(crate) fn interrupted_wait() -> Option<String> {
-    WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
-}
+/// Where a command says how to resume the wait it is in, for `main` to
+/// print if the command is interrupted (`None` while no wait runs).
+pub(crate) type Resume = tokio::sync::watch::Sender<Option<String>>;
 
 /// The command that waits for `id` (and saves it to `output`).
 fn wait_command(id: &str, output_path: Option<&Path>) -> String {
@@ -231,12 +228,12 @@ fn wait_command(id: &str, output_path: Option<&Path>) -> String {
     }
 }
 
-async fn wait(videos: &Videos, id: &str, output_path: Option<&Path>) -> Result<Video> {
-    *WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(wait_command(id, output_path));
+async fn wait(videos: &Videos, id: &str, output_path: Option<&Path>, resume: &Resume) -> Result<Video> {
+    resume.send_replace(Some(wait_command(id, output_path)));
     let bar = progress::job(id);
     let video = videos.poll_with(id, PollOptions::default(), |v| progress::update(&bar, v)).await;
     bar.finish_and_clear();
-    let resume = WAITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    let resume = resume.send_replace(None);
     match video {
         // The job may well be running: say how to take the wait up again.
         Err(e) if e.is_timeout() || e.is_retryable() => {
@@ -247,7 +244,7 @@ async fn wait(videos: &Videos, id: &str, output_path: Option<&Path>) -> Result<V
     }
 }
 
-async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) -> Result<()> {
+async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool, resume: &Resume) -> Result<()> {
     let finished = video.status.as_ref().is_some_and(videos_core::poll::is_final);
     if !finish.wait && finish.output.is_none() {
         output::video(&video, json)?;
@@ -257,7 +254,7 @@ async fn finish_job(videos: &Videos, video: Video, finish: &Finish, json: bool) 
         }
         return Ok(());
     }
-    let video = if finished { video } else { wait(videos, &video.id, finish.output.as_deref()).await? };
+    let video = if finished { video } else { wait(videos, &video.id, finish.output.as_deref(), resume).await? };
     finish_downloaded(videos, video, finish.output.as_deref(), json).await
 }
 

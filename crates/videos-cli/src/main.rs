@@ -19,7 +19,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    logs(cli.verbose, matches!(cli.command, args::Command::Serve(_)));
+    // Decided once: `serve` logs its requests and stops gracefully on its own signal.
+    let serving = matches!(cli.command, args::Command::Serve(_));
+    logs(cli.verbose, serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -27,16 +29,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // `serve` shuts its emulator down gracefully on its own signal.
-    let serve = matches!(cli.command, args::Command::Serve(_));
+    // The command that resumes a wait, while one runs: what to say if interrupted.
+    let (resume, resume_hint) = tokio::sync::watch::channel(None::<String>);
     let outcome = runtime.block_on(async {
-        if serve {
-            return Some(commands::run(cli).await);
+        if serving {
+            return Some(commands::run(cli, resume).await);
         }
         // On SIGINT or SIGTERM the command's future is dropped: a download in
         // flight removes its temporary file as it goes, and the target is untouched.
         tokio::select! {
-            result = commands::run(cli) => Some(result),
+            result = commands::run(cli, resume) => Some(result),
             () = interrupted() => None,
         }
     });
@@ -49,7 +51,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         None => {
-            match commands::interrupted_wait() {
+            match resume_hint.borrow().clone() {
                 Some(resume) => {
                     eprintln!("interrupted: stopped waiting; the job goes on at the service. Resume with: {resume}")
                 }
