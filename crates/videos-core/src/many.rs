@@ -237,7 +237,7 @@ impl ManyJobs {
                 return ManyAction::Retrieve { index, op: RetrieveVideo::new(id.clone()) };
             }
         }
-        let due = self.refreshed.map_or(now, |at| at + self.interval());
+        let due = self.refreshed.map_or(now, |at| crate::poll::later(at, self.interval()));
         if now < due {
             return ManyAction::Wait(due - now);
         }

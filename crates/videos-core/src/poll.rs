@@ -31,6 +31,12 @@ use crate::io::Now;
 use crate::ops::RetrieveVideo;
 use crate::response::poll_after;
 
+/// `at` moved on by `wait`, or as far as the clock goes: a caller's huge
+/// interval waits long, it does not panic.
+pub(crate) fn later(at: Instant, wait: Duration) -> Instant {
+    at.checked_add(wait).or_else(|| at.checked_add(Duration::from_secs(86_400 * 365))).unwrap_or(at)
+}
+
 /// The wait between polls when neither the caller nor the service sets one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -186,7 +192,7 @@ impl Poller {
         let backoff = base.saturating_mul(1 << self.failures.min(8)).min(MAX_SERVER_POLL_INTERVAL);
         let wait = error.retry_after().filter(|d| !d.is_zero()).map_or(backoff, |d| d.min(MAX_SERVER_POLL_INTERVAL));
         self.last_failure = Some(error.to_string());
-        self.state = State::Sleeping { until: now.at + wait };
+        self.state = State::Sleeping { until: later(now.at, wait) };
         None
     }
 
@@ -200,6 +206,6 @@ impl Poller {
         }
         let advised = || poll_after(headers).map(|d| d.clamp(MIN_SERVER_POLL_INTERVAL, MAX_SERVER_POLL_INTERVAL));
         let wait = self.options.interval.or_else(advised).unwrap_or(DEFAULT_POLL_INTERVAL);
-        self.state = State::Sleeping { until: now.at + wait };
+        self.state = State::Sleeping { until: later(now.at, wait) };
     }
 }

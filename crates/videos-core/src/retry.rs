@@ -144,10 +144,16 @@ impl RetryPolicy {
     }
 
     /// The computed wait before retry number `retries_done + 1`.
+    ///
+    /// Computed in seconds as a float and converted back with a check, so a
+    /// caller's extreme settings (`Duration::MAX` anywhere) give the longest
+    /// wait they allow, never a panic.
     pub fn backoff(&self, retries_done: u32, jitter: f64) -> Duration {
         let factor = 2f64.powi(retries_done.min(30) as i32);
-        let base = self.initial_delay.mul_f64(factor).min(self.max_delay);
+        let base = Duration::try_from_secs_f64(self.initial_delay.as_secs_f64() * factor)
+            .unwrap_or(Duration::MAX)
+            .min(self.max_delay);
         let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
-        base.mul_f64(1.0 - 0.25 * jitter)
+        Duration::try_from_secs_f64(base.as_secs_f64() * (1.0 - 0.25 * jitter)).unwrap_or(base)
     }
 }

@@ -144,3 +144,65 @@ proptest! {
 fn at(at: std::time::Instant) -> videos_core::Now {
     videos_core::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }
+
+/// Any duration at all, the extremes most of all.
+fn any_duration() -> impl Strategy<Value = Duration> {
+    prop_oneof![
+        Just(Duration::ZERO),
+        Just(Duration::MAX),
+        Just(Duration::from_nanos(1)),
+        (0u64..=u64::MAX, 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+        (0u64..100_000).prop_map(Duration::from_millis),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A caller's own settings never panic: `RetryPolicy { initial_delay:
+    /// Duration::MAX, .. }` once did, in the backoff's float conversion.
+    #[test]
+    fn a_callers_extreme_settings_never_panic(
+        initial in any_duration(), max in any_duration(), after in any_duration(), patience in any_duration(),
+        interval in any_duration(), deadline in any_duration(), retries in 0u32..=u32::MAX, jitter in any::<f64>(),
+    ) {
+        let policy = RetryPolicy { max_retries: 3, initial_delay: initial, max_delay: max, max_retry_after: after, patience };
+        let _ = policy.backoff(retries, jitter);
+        let headers = http::HeaderMap::new();
+        let outcome = videos_core::Outcome::Response { status: http::StatusCode::TOO_MANY_REQUESTS, headers: &headers };
+        let _ = policy.decide_patiently(retries, &outcome, jitter, SystemTime::UNIX_EPOCH, true);
+
+        let t0 = Instant::now();
+        let now = Now::new(t0, SystemTime::UNIX_EPOCH, 0.5);
+        let mut poller = Poller::new("video_1", PollOptions { interval: Some(interval), deadline });
+        for _ in 0..4 {
+            match poller.next(&now) {
+                PollAction::Send(_) => {
+                    let video: videos_types::Video =
+                        serde_json::from_value(serde_json::json!({"id": "video_1", "status": "in_progress"})).unwrap();
+                    poller.handle_video(video, &headers, &now);
+                }
+                _ => break,
+            }
+        }
+
+        // A whole create through the exchange with that policy: patience and backoff as set.
+        let config = Config::new("sk").with_retry(policy);
+        let mut exchange: Exchange<videos_types::Video> =
+            Exchange::new(&videos_core::CreateVideo::new("p"), &config, &RequestOptions::default(), 1).unwrap();
+        for _ in 0..4 {
+            match exchange.next_action(&now) {
+                Action::Send { .. } => {
+                    exchange.handle_head(http::StatusCode::TOO_MANY_REQUESTS, http::HeaderMap::new(), &now);
+                    exchange.handle_end(&now);
+                }
+                Action::Done(_) => break,
+                _ => {}
+            }
+        }
+
+        let options = videos_core::ManyOptions { refresh_interval: interval, deadline, ..videos_core::ManyOptions::default() };
+        let mut many = videos_core::ManyJobs::new(vec![], options, &now);
+        let _ = many.next(&now);
+    }
+}
