@@ -28,7 +28,8 @@ fn classify(error: &reqwest::Error) -> TransportFailure {
 
 /// reqwest's error as the core's.
 pub(crate) fn transport(error: reqwest::Error) -> TransportError {
-    TransportError::new(classify(&error), error)
+    // reqwest names the URL in its message; a query may carry a caller's credential.
+    TransportError::new(classify(&error), error.without_url())
 }
 
 /// The base URL's origin, parsed once. Almost every request goes there, and

@@ -95,7 +95,39 @@ impl Auth {
 pub const SECRET_HEADERS: [&str; 6] =
     ["authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "ocp-apim-subscription-key"];
 
-/// Whether a header of this name holds a credential.
+/// Whether a header (or query parameter) of this name holds a credential:
+/// one of [`SECRET_HEADERS`], or any name that says so (`x-goog-api-key`,
+/// `x-litellm-api-key`, `x-auth-token`, `client-secret`, …). An
+/// idempotency key is not one.
 pub fn is_secret_header(name: &http::HeaderName) -> bool {
-    SECRET_HEADERS.contains(&name.as_str())
+    is_secret_name(name.as_str())
+}
+
+/// [`is_secret_header`] for any name, compared without regard to case.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    if name == "idempotency-key" {
+        return false;
+    }
+    if SECRET_HEADERS.contains(&name.as_str()) {
+        return true;
+    }
+    let parts: Vec<&str> = name.split(['-', '_', '.']).collect();
+    parts.last() == Some(&"key")
+        || parts.iter().any(|part| {
+            matches!(
+                *part,
+                "apikey"
+                    | "token"
+                    | "secret"
+                    | "password"
+                    | "passwd"
+                    | "auth"
+                    | "authorization"
+                    | "credential"
+                    | "credentials"
+                    | "signature"
+                    | "sig"
+            )
+        })
 }

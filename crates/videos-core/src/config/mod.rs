@@ -127,8 +127,10 @@ impl Config {
         } else {
             format!("{trimmed}/openai/v1")
         };
-        Self::anonymous().with_base_url(&base).map_err(|_| {
-            InvalidInput::new("azure_endpoint", format!("{endpoint:?} is not an absolute http or https URL")).into()
+        // What is wrong is said; the value is not repeated, in case it is a key pasted in the wrong place.
+        Self::anonymous().with_base_url(&base).map_err(|e| match e {
+            Error::InvalidInput(invalid) => InvalidInput::new("azure_endpoint", invalid.reason).into(),
+            other => other,
         })
     }
 
@@ -235,8 +237,17 @@ impl Config {
         let uri: http::Uri = trimmed.parse().map_err(|_| {
             InvalidInput::new("base_url", "is not a URL (its text is not shown, in case it holds a secret)")
         })?;
-        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
-            return Err(InvalidInput::new("base_url", format!("{url:?} must be an absolute http or https URL")).into());
+        // What is wrong is said; the value is never repeated: a key pasted where the URL goes
+        // (two variables swapped) would otherwise land in the terminal and in CI logs.
+        let wrong = match (uri.scheme_str(), uri.host()) {
+            (None, _) => Some("has no scheme: give an absolute URL starting with http:// or https://"),
+            (Some("http" | "https"), None) => Some("has no host"),
+            (Some("http" | "https"), Some(_)) => None,
+            (Some(_), _) => Some("is not http or https"),
+        };
+        if let Some(wrong) = wrong {
+            let reason = format!("{wrong} (the value is not shown, in case it holds a secret)");
+            return Err(InvalidInput::new("base_url", reason).into());
         }
         if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
             return Err(InvalidInput::new(

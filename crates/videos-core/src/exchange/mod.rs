@@ -151,7 +151,8 @@ impl<T> std::fmt::Debug for Exchange<T> {
         };
         f.debug_struct("Exchange")
             .field("method", self.request.method())
-            .field("uri", self.request.uri())
+            // The path only: a query may carry a caller's credential.
+            .field("path", &self.request.uri().path())
             .field("state", &state)
             .field("retries", &self.retries)
             .field("hops", &self.hops)

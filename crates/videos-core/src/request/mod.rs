@@ -23,7 +23,9 @@ use crate::error::{Error, InvalidInput};
 pub use crate::header::{IDEMPOTENCY_KEY, OPENAI_ORGANIZATION, OPENAI_PROJECT};
 
 /// Per-call settings: what a transport hands the core besides the operation.
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` shows no credential: secret headers are marked sensitive,
+/// and the values of query parameters named like secrets are redacted.
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     /// 128 random bits for this call, from the transport (the core has no
     /// random source of its own). A POST's `Idempotency-Key` and a multipart
@@ -51,6 +53,26 @@ pub struct RequestOptions {
     pub patience: Option<Duration>,
 }
 
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let query: Vec<(&str, &str)> = self
+            .extra_query
+            .iter()
+            .map(|(k, v)| (k.as_str(), if crate::config::auth::is_secret_name(k) { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("RequestOptions")
+            .field("random", &self.random.map(|_| "<set>"))
+            .field("idempotency_key", &self.idempotency_key)
+            .field("multipart_boundary", &self.multipart_boundary)
+            .field("extra_headers", &self.extra_headers)
+            .field("extra_query", &query)
+            .field("timeout", &self.timeout)
+            .field("extra_body", &self.extra_body)
+            .field("patience", &self.patience)
+            .finish()
+    }
+}
+
 impl RequestOptions {
     /// Options carrying 128 random bits for this call.
     pub fn from_random(random: u128) -> Self {
@@ -75,8 +97,13 @@ impl RequestOptions {
     pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
         let name = HeaderName::try_from(name)
             .map_err(|_| InvalidInput::new("extra_headers", format!("{name:?} is not a header name")))?;
-        let value = HeaderValue::try_from(value)
+        let mut value = HeaderValue::try_from(value)
             .map_err(|_| InvalidInput::new("extra_headers", format!("the value of {name} is not a header value")))?;
+        // A per-call credential (a gateway's own key, say) is as secret as a configured one:
+        // marked sensitive, so no Debug of these options, a handle or a request shows it.
+        if crate::config::auth::is_secret_header(&name) {
+            value.set_sensitive(true);
+        }
         self.extra_headers.insert(name, value);
         Ok(self)
     }
