@@ -267,6 +267,12 @@ pub(crate) struct Extra {
     /// multipart body, as text.
     #[arg(long = "extra", value_name = "KEY=VALUE", value_parser = extra_field)]
     pub(crate) fields: Vec<(String, serde_json::Value)>,
+    /// The create's Idempotency-Key: the same command with the same key gets
+    /// the job the first one made, never a second [default: a fresh one].
+    /// An error that leaves it unknown whether a job was made prints the
+    /// command with the key to use.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

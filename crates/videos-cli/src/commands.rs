@@ -210,9 +210,14 @@ async fn execute(client: &Client, json: bool, command: ApiCommand, resume: &Resu
     }
 }
 
-/// The handle with the command's `--extra` fields added to its body.
+/// The handle with the command's `--extra` fields added to its body, and its `--idempotency-key`.
 fn with_extra(videos: &Videos, extra: &Extra) -> Videos {
-    extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()))
+    let videos =
+        extra.fields.iter().fold(videos.clone(), |videos, (key, value)| videos.with_body_field(key, value.clone()));
+    match &extra.idempotency_key {
+        Some(key) => videos.with_idempotency_key(key.clone()),
+        None => videos,
+    }
 }
 
 /// Where a command says how to resume the wait it is in, for `main` to

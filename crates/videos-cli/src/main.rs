@@ -48,6 +48,9 @@ fn main() -> ExitCode {
         Some(Err(e)) if output::is_closed_stdout(e.as_ref()) => ExitCode::SUCCESS,
         Some(Err(e)) => {
             eprintln!("error: {}", output::one_line(e.as_ref()));
+            if let Some(key) = may_exist_key(e.as_ref()) {
+                eprintln!("to get that job without making another, run: {}", output::repeat_with_key(&key));
+            }
             ExitCode::FAILURE
         }
         None => {
@@ -60,6 +63,18 @@ fn main() -> ExitCode {
             ExitCode::from(130)
         }
     }
+}
+
+/// The idempotency key of a job the service may have made, when the error says so.
+fn may_exist_key(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(key) = e.downcast_ref::<videos_core::Error>().and_then(videos_core::Error::idempotency_key) {
+            return Some(key.to_owned());
+        }
+        current = e.source();
+    }
+    None
 }
 
 /// Sends `tracing` output to stderr: RUST_LOG when set, else by `-v`

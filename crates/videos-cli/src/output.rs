@@ -140,3 +140,23 @@ mod tests {
         assert!(!one_line(&error).chars().any(char::is_control));
     }
 }
+
+/// This very command line, with `--idempotency-key KEY` (replacing any
+/// given), quoted for a POSIX shell: the command that gets a job the
+/// service may have made without making another.
+pub(crate) fn repeat_with_key(key: &str) -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--idempotency-key") {
+        args.drain(at..(at + 2).min(args.len()));
+    }
+    args.retain(|a| !a.starts_with("--idempotency-key="));
+    args.push("--idempotency-key".to_owned());
+    args.push(key.to_owned());
+    args.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
+}
+
+/// `text` as one word for a POSIX shell, with control characters escaped.
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain { text.to_owned() } else { format!("'{}'", clean(text).replace('\'', "'\\''")) }
+}

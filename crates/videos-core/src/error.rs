@@ -14,10 +14,14 @@ use http::StatusCode;
 use videos_types::VideoStatus;
 
 mod credential;
+mod may_exist;
 mod snippet;
+mod transport;
 
 pub use credential::CredentialError;
+pub use may_exist::JobMayExist;
 pub use snippet::{SNIPPET_LIMIT, snippet};
+pub use transport::{TransportError, TransportFailure};
 
 /// Any failure of a Videos API call.
 ///
@@ -44,12 +48,17 @@ pub enum Error {
     Pagination(Box<PaginationError>),
     /// The token provider could not supply a token; nothing was sent.
     Credential(Box<CredentialError>),
+    /// A job-creating call gave up without an answer that said whether a job
+    /// was made: the service may have made one (and will bill it). The same
+    /// call with [`Error::idempotency_key`] gets it without making another.
+    JobMayExist(Box<JobMayExist>),
 }
 
 impl Error {
     /// The HTTP status, when the service answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
+            Error::JobMayExist(e) => e.last.status(),
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
@@ -60,6 +69,7 @@ impl Error {
     /// body that could not be read).
     pub fn request_id(&self) -> Option<&str> {
         match self {
+            Error::JobMayExist(e) => e.last.request_id(),
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
@@ -69,6 +79,7 @@ impl Error {
     /// The kind of API error, when the service answered with one.
     pub fn api_kind(&self) -> Option<ApiErrorKind> {
         match self {
+            Error::JobMayExist(e) => e.last.api_kind(),
             Error::Api(e) => Some(e.kind),
             _ => None,
         }
@@ -77,6 +88,7 @@ impl Error {
     /// How long the service asked the client to wait before trying again.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
+            Error::JobMayExist(e) => e.last.retry_after(),
             Error::Api(e) => e.retry_after,
             _ => None,
         }
@@ -88,15 +100,33 @@ impl Error {
     /// tells a caller whether trying again later is worth it.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Error::JobMayExist(e) => e.last.is_retryable(),
             Error::Api(e) => e.retryable,
             Error::Transport(e) => e.failure.is_retryable(),
             _ => false,
         }
     }
 
+    /// Whether the service may have made a job that no answer confirmed
+    /// (see [`Error::JobMayExist`]): repeat the call with
+    /// [`Error::idempotency_key`] rather than without it.
+    pub fn job_may_exist(&self) -> bool {
+        matches!(self, Error::JobMayExist(_))
+    }
+
+    /// The `Idempotency-Key` that finds the job the service may have made,
+    /// when [`Error::job_may_exist`].
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::JobMayExist(e) => Some(&e.idempotency_key),
+            _ => None,
+        }
+    }
+
     /// Whether a time limit ended the call: a request, read or poll timeout.
     pub fn is_timeout(&self) -> bool {
         match self {
+            Error::JobMayExist(e) => e.last.is_timeout(),
             Error::Transport(e) => e.failure == TransportFailure::Timeout,
             Error::PollTimeout(_) => true,
             _ => false,
@@ -115,6 +145,7 @@ impl fmt::Display for Error {
             Error::File(e) => e.fmt(f),
             Error::Pagination(e) => e.fmt(f),
             Error::Credential(e) => e.fmt(f),
+            Error::JobMayExist(e) => e.fmt(f),
         }
     }
 }
@@ -130,6 +161,7 @@ impl std::error::Error for Error {
             Error::File(e) => e.source(),
             Error::Pagination(e) => e.source(),
             Error::Credential(e) => e.source(),
+            Error::JobMayExist(e) => e.source(),
         }
     }
 }
@@ -151,7 +183,8 @@ from_variant!(
     Transport(TransportError),
     PollTimeout(PollTimeout),
     File(FileError),
-    Pagination(PaginationError)
+    Pagination(PaginationError),
+    JobMayExist(JobMayExist)
 );
 
 /// Input rejected before any I/O, naming the field at fault.
@@ -328,69 +361,6 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_ref().map(|e| e as _)
-    }
-}
-
-/// Why no response arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransportFailure {
-    /// Connecting (DNS, TCP, TLS) failed.
-    Connect,
-    /// The connection was reset or closed before the response was complete.
-    Reset,
-    /// A timeout expired.
-    Timeout,
-    /// A redirect could not be followed.
-    Redirect,
-    /// Anything else.
-    Other,
-}
-
-impl TransportFailure {
-    /// Whether another attempt might get an answer: connecting, a dropped
-    /// connection and a timeout are worth retrying; a bad redirect is not.
-    pub fn is_retryable(self) -> bool {
-        matches!(self, Self::Connect | Self::Reset | Self::Timeout)
-    }
-
-    fn phrase(self) -> &'static str {
-        match self {
-            Self::Connect => "could not connect",
-            Self::Reset => "the connection was closed before the response was complete",
-            Self::Timeout => "the request timed out",
-            Self::Redirect => "could not follow a redirect",
-            Self::Other => "the request failed",
-        }
-    }
-}
-
-/// A failure to get a response, with the HTTP client's error as the source.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct TransportError {
-    /// What went wrong.
-    pub failure: TransportFailure,
-    /// The HTTP client's error.
-    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl TransportError {
-    /// A transport failure of `kind` caused by `source`.
-    pub fn new(failure: TransportFailure, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { failure, source: Some(source.into()) }
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.failure.phrase())
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as _)
     }
 }
 

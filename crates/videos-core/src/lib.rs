@@ -61,8 +61,8 @@ pub(crate) mod url;
 
 pub use config::{ApiKey, Auth, Config, TokenFuture, TokenProvider, TokenResult};
 pub use error::{
-    ApiError, ApiErrorKind, CredentialError, DecodeError, Error, FileError, InvalidInput, PaginationError, PollTimeout,
-    TransportError, TransportFailure,
+    ApiError, ApiErrorKind, CredentialError, DecodeError, Error, FileError, InvalidInput, JobMayExist, PaginationError,
+    PollTimeout, TransportError, TransportFailure,
 };
 pub use exchange::{Action, Exchange, MediaBody, Now, Timeouts};
 pub use io::partial_file::{Durability, PartialFile};

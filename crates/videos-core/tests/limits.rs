@@ -258,3 +258,46 @@ impl<T> WaitOf for Action<'_, T> {
 fn at(at: std::time::Instant) -> videos_core::Now {
     videos_core::Now::new(at, std::time::SystemTime::UNIX_EPOCH, 0.0)
 }
+
+#[test]
+fn a_create_whose_outcome_stays_unknown_says_a_job_may_exist_and_how_to_find_it() {
+    // Before, an answer cut after the job was made ended the call in a plain
+    // error after two retries: a billed job the caller could not find again.
+    let t0 = Instant::now();
+    let config = config().with_patience(Duration::from_secs(60));
+    let options = RequestOptions::default();
+    for failure in ["timeout", "reset", "500"] {
+        let mut ex: Exchange<Video> =
+            Exchange::new(&CreateVideo::new("a cat").idempotency_key("order-42"), &config, &options, 9).unwrap();
+        let mut elapsed = Duration::ZERO;
+        let error = loop {
+            let now = now_at(t0, elapsed);
+            match ex.next_action(&now) {
+                Action::Send { request, .. } => {
+                    assert_eq!(request.headers()["idempotency-key"], "order-42", "the caller's key on every attempt");
+                    match failure {
+                        "timeout" => ex.handle_error(TransportError::new(TransportFailure::Timeout, "t"), &now),
+                        "reset" => ex.handle_error(TransportError::new(TransportFailure::Reset, "r"), &now),
+                        _ => {
+                            ex.handle_head(StatusCode::INTERNAL_SERVER_ERROR, HeaderMap::new(), &now);
+                            ex.handle_end(&now);
+                        }
+                    }
+                }
+                Action::Wait(d) => elapsed += d,
+                Action::Done(result) => break result.unwrap_err(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(elapsed >= Duration::from_secs(30), "{failure}: gave up after {elapsed:?}, within its patience");
+        assert!(error.job_may_exist(), "{failure}: {error}");
+        assert_eq!(error.idempotency_key(), Some("order-42"));
+        assert!(error.to_string().contains("order-42"), "{error}");
+    }
+    // A refusal made nothing: no such claim, and a connect failure neither.
+    let mut ex: Exchange<Video> =
+        Exchange::new(&CreateVideo::new("a cat"), &config.clone().with_retry(RetryPolicy::none()), &options, 9)
+            .unwrap();
+    let (_, _, result) = run_script(&mut ex, t0, |_, _| (429, HeaderMap::new(), b"{}"));
+    assert!(!result.unwrap_err().job_may_exist());
+}

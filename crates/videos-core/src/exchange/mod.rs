@@ -68,7 +68,7 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::{Config, TokenProvider, TokenResult};
-use crate::error::{CredentialError, Error, TransportError, TransportFailure};
+use crate::error::{CredentialError, Error, JobMayExist, TransportError, TransportFailure};
 use crate::io::partial_file::Durability;
 use crate::ops::content::check_media_type;
 use crate::ops::{DownloadContent, Operation};
@@ -445,9 +445,32 @@ impl<T> Exchange<T> {
     }
 
     fn finish(&mut self, result: Result<ApiResponse<T>, Error>) {
+        let result = match result {
+            Err(error) if self.creates && self.began.is_some() && outcome_unknown(&error) => {
+                let key = self.request.headers().get(crate::header::IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok());
+                match key {
+                    Some(key) => Err(JobMayExist { idempotency_key: key.to_owned(), last: error }.into()),
+                    None => Err(error),
+                }
+            }
+            result => result,
+        };
         log::finished(&self.span, &result);
         self.state = State::Finished;
         self.result = Some(result);
+    }
+}
+
+/// Whether a sent request's failure leaves it unknown if the service acted
+/// on it: no answer after sending (a reset, a timeout), a server failure,
+/// or a success whose body could not be read. A refusal (4xx, 429 included)
+/// and a failure to connect made nothing.
+fn outcome_unknown(error: &Error) -> bool {
+    match error {
+        Error::Transport(e) => matches!(e.failure, TransportFailure::Reset | TransportFailure::Timeout),
+        Error::Api(e) => e.status.is_server_error() || matches!(e.status.as_u16(), 408 | 409),
+        Error::Decode(_) => true,
+        _ => false,
     }
 }
 

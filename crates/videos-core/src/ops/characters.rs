@@ -19,12 +19,23 @@ pub struct CreateCharacter {
     pub video: FilePart,
     /// The model, for services that route on it (gateways); sent only when set.
     pub model: Option<VideoModel>,
+    /// This call's own `Idempotency-Key` (see [`Self::idempotency_key`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl CreateCharacter {
     /// A character called `name` taken from `video`.
     pub fn new(name: impl Into<String>, video: FilePart) -> Self {
-        Self { name: name.into(), video, model: None }
+        Self { name: name.into(), video, model: None, idempotency_key: None }
+    }
+
+    /// Sends `key` as this call's `Idempotency-Key`: the same call with the
+    /// same key gets what the first one made, never a second. Keep it to
+    /// repeat a call whose outcome was lost; without one, each call draws a
+    /// fresh key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
     }
 
     /// Sends `model` too (for a gateway that routes on it).
@@ -46,7 +57,7 @@ impl Operation for CreateCharacter {
         }
         let form = form.file("video", self.video.clone()).finish();
         let draft = Draft { body: Body::Multipart(form), ..Draft::new(Method::POST, "/videos/characters".to_owned()) };
-        build(draft, config, options)
+        build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }
 

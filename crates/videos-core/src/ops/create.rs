@@ -45,12 +45,30 @@ pub struct CreateVideo {
     pub size: Option<VideoSize>,
     /// An optional reference image.
     pub input_reference: Option<InputReference>,
+    /// This create's own `Idempotency-Key` (see [`Self::idempotency_key`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl CreateVideo {
     /// A job for `prompt` with the service's defaults.
     pub fn new(prompt: impl Into<String>) -> Self {
-        Self { prompt: prompt.into(), model: None, seconds: None, size: None, input_reference: None }
+        Self {
+            prompt: prompt.into(),
+            model: None,
+            seconds: None,
+            size: None,
+            input_reference: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// Sends `key` as this call's `Idempotency-Key`: the same call with the
+    /// same key gets the job the first one made, never a second. Keep it
+    /// (a job id, an order number) to repeat a call whose outcome was lost;
+    /// without one, each call draws a fresh key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
     }
 
     /// Sets the model.
@@ -135,6 +153,6 @@ impl Operation for CreateVideo {
                 draft.json(&body)?
             }
         };
-        build(draft, config, options)
+        build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

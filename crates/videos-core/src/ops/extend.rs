@@ -23,12 +23,23 @@ pub struct ExtendVideo {
     pub seconds: VideoSeconds,
     /// The model, for services that route on it (gateways); sent only when set.
     pub model: Option<VideoModel>,
+    /// This call's own `Idempotency-Key` (see [`Self::idempotency_key`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl ExtendVideo {
     /// Extends `video` by `seconds` following `prompt`.
     pub fn new(video: VideoSource, prompt: impl Into<String>, seconds: impl Into<VideoSeconds>) -> Self {
-        Self { video, prompt: prompt.into(), seconds: seconds.into(), model: None }
+        Self { video, prompt: prompt.into(), seconds: seconds.into(), model: None, idempotency_key: None }
+    }
+
+    /// Sends `key` as this call's `Idempotency-Key`: the same call with the
+    /// same key gets what the first one made, never a second. Keep it to
+    /// repeat a call whose outcome was lost; without one, each call draws a
+    /// fresh key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
     }
 
     /// Sends `model` too (for a gateway that routes on it).
@@ -67,6 +78,6 @@ impl Operation for ExtendVideo {
                 Draft { body: Body::Multipart(form), ..draft }
             }
         };
-        build(draft, config, options)
+        build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

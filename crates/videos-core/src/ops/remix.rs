@@ -19,12 +19,23 @@ pub struct RemixVideo {
     pub video_id: String,
     /// How the remix should differ.
     pub prompt: String,
+    /// This create's own `Idempotency-Key` (see [`Self::idempotency_key`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl RemixVideo {
     /// Remixes `video_id` with `prompt`.
     pub fn new(video_id: impl Into<String>, prompt: impl Into<String>) -> Self {
-        Self { video_id: video_id.into(), prompt: prompt.into() }
+        Self { video_id: video_id.into(), prompt: prompt.into(), idempotency_key: None }
+    }
+
+    /// Sends `key` as this call's `Idempotency-Key`: the same call with the
+    /// same key gets the job the first one made, never a second. Keep it
+    /// (a job id, an order number) to repeat a call whose outcome was lost;
+    /// without one, each call draws a fresh key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
     }
 }
 
@@ -42,6 +53,6 @@ impl Operation for RemixVideo {
         validate::prompt("prompt", &self.prompt)?;
         let draft =
             Draft::new(Method::POST, ["/videos/", &id, "/remix"].concat()).json(&VideoRemixBody::new(&self.prompt))?;
-        build(draft, config, options)
+        build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

@@ -127,6 +127,15 @@ impl RequestOptions {
         self
     }
 
+    /// These options with `key` as the `Idempotency-Key`, when an operation
+    /// carries its own (it wins over the handle's); unchanged otherwise.
+    pub fn keyed(&self, key: Option<&str>) -> std::borrow::Cow<'_, Self> {
+        match key {
+            Some(key) => std::borrow::Cow::Owned(Self { idempotency_key: Some(key.to_owned()), ..self.clone() }),
+            None => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     /// Sets a timeout for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);

@@ -1,0 +1,65 @@
+//! The CLI's idempotency keys: a command repeated with the same
+//! `--idempotency-key` gets the same job, and a create whose outcome stayed
+//! unknown prints the command that finds its job without making another.
+
+use std::process::Command;
+
+/// A service whose every answer is a 500 after the request was read: what a
+/// create meets when the service fails after (perhaps) making the job.
+fn failing_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        // Bounded: the command's few attempts, then the thread ends.
+        for stream in listener.incoming().take(64) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let _ = stream.read(&mut [0u8; 65536]);
+            let body = r#"{"error":{"message":"upstream failed","type":"server_error"}}"#;
+            let answer = format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\nretry-after-ms: 10\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_create_whose_outcome_stayed_unknown_prints_the_command_with_its_key() {
+    let url = failing_server();
+    let output = Command::new(env!("CARGO_BIN_EXE_videos"))
+        .args(["create", "a lighthouse at dusk", "--patience", "0.3"])
+        .env("OPENAI_BASE_URL", &url)
+        .env("OPENAI_API_KEY", "k")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("may have made one"), "{stderr}");
+    let hint = stderr.lines().find(|l| l.starts_with("to get that job without making another, run: ")).expect(&stderr);
+    assert!(hint.contains("create 'a lighthouse at dusk' --patience 0.3 --idempotency-key videos-rs-"), "{hint}");
+}
+
+#[test]
+fn the_same_key_gets_the_same_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_videos"))
+            .args(["--json", "--state-dir"])
+            .arg(dir.path())
+            .args(["create", "a lighthouse at dusk", "--idempotency-key", "order-42"])
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("OPENAI_BASE_URL")
+            .env_remove("AZURE_OPENAI_ENDPOINT")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let video: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        video["id"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(run(), run(), "one job for one key");
+}
