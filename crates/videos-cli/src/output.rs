@@ -125,22 +125,6 @@ pub(crate) fn is_closed_stdout(error: &(dyn std::error::Error + 'static)) -> boo
     error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn server_text_cannot_reach_the_terminal_raw() {
-        let hostile = "ok\u{1b}]0;pwned\u{7}\r\u{9b}2Jdone\u{7f}";
-        let shown = clean(hostile);
-        assert!(!shown.chars().any(char::is_control), "{shown:?}");
-        assert_eq!(shown, "ok\\u{1b}]0;pwned\\u{7}\\u{d}\\u{9b}2Jdone\\u{7f}");
-        assert!(matches!(clean("plain é"), Cow::Borrowed(_)));
-        let error = std::io::Error::other("bad\u{1b}[31mred");
-        assert!(!one_line(&error).chars().any(char::is_control));
-    }
-}
-
 /// This very command line, with `--idempotency-key KEY` (replacing any
 /// given), quoted for a POSIX shell: the command that gets a job the
 /// service may have made without making another.
@@ -159,4 +143,20 @@ pub(crate) fn repeat_with_key(key: &str) -> String {
 fn shell_quote(text: &str) -> String {
     let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
     if plain { text.to_owned() } else { format!("'{}'", clean(text).replace('\'', "'\\''")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_reach_the_terminal_raw() {
+        let hostile = "ok\u{1b}]0;pwned\u{7}\r\u{9b}2Jdone\u{7f}";
+        let shown = clean(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert_eq!(shown, "ok\\u{1b}]0;pwned\\u{7}\\u{d}\\u{9b}2Jdone\\u{7f}");
+        assert!(matches!(clean("plain é"), Cow::Borrowed(_)));
+        let error = std::io::Error::other("bad\u{1b}[31mred");
+        assert!(!one_line(&error).chars().any(char::is_control));
+    }
 }
