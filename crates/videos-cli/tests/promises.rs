@@ -1,6 +1,7 @@
-//! The CLI's idempotency keys: a command repeated with the same
-//! `--idempotency-key` gets the same job, and a create whose outcome stayed
-//! unknown prints the command that finds its job without making another.
+//! Two promises the command keeps: never a billed job the user cannot find
+//! (a command repeated with the same `--idempotency-key` gets the same job,
+//! and a create whose outcome stayed unknown prints the command that finds
+//! its job without making another), and never a credential on the terminal.
 
 use std::process::Command;
 
@@ -62,4 +63,32 @@ fn the_same_key_gets_the_same_job() {
         video["id"].as_str().unwrap().to_owned()
     };
     assert_eq!(run(), run(), "one job for one key");
+}
+
+/// No credential in the command's output at any verbosity: a key given
+/// where the base URL goes, and a wrong key through the environment.
+#[test]
+fn a_secret_never_reaches_the_terminal() {
+    const SECRET: &str = "sk-SECRET-abc123";
+    let url = failing_server();
+    let runs: Vec<(Vec<&str>, Vec<(&str, &str)>)> = vec![
+        (vec!["--base-url", SECRET, "list"], vec![("OPENAI_API_KEY", "k")]),
+        (vec!["-vvv", "list"], vec![("OPENAI_BASE_URL", SECRET), ("OPENAI_API_KEY", "k")]),
+        (vec!["-vvv", "get", "video_1"], vec![("OPENAI_BASE_URL", url.as_str()), ("OPENAI_API_KEY", SECRET)]),
+        (
+            vec!["-vvv", "--patience", "0.2", "create", "p"],
+            vec![("OPENAI_BASE_URL", url.as_str()), ("OPENAI_API_KEY", SECRET)],
+        ),
+    ];
+    for (args, env) in runs {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_videos"));
+        command.args(&args).env_remove("RUST_LOG").env_remove("OPENAI_BASE_URL").env_remove("AZURE_OPENAI_ENDPOINT");
+        for (name, value) in &env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {all}");
+        assert!(!all.contains(SECRET), "{args:?} printed the secret: {all}");
+    }
 }
