@@ -1,5 +1,5 @@
 //! Emulator benchmarks: retrieve throughput, memory per stored job, and the
-//! CPU time to render a clip.
+//! CPU time to render a clip (the README's, and the largest the API made).
 //!
 //! Run: `cargo bench -p videos-tests --bench emulator` (add `-- quick` for a
 //! shorter run). The emulator runs in this process on 127.0.0.1 and a reqwest
@@ -81,6 +81,23 @@ fn main() {
         wall.push(w0.elapsed().as_secs_f64());
     }
     println!("render 4 s 720x1280 at 24 fps: CPU {:.2} s, wall {:.2} s (median of 3)", median(cpu), median(wall));
+
+    // The largest clip as last served: 20 s of 1920x1080 (sora-2-pro), once.
+    let job = RenderJob {
+        segments: vec![("A lighthouse at dusk, waves below".to_owned(), 20)],
+        title: format!("video_{:032x}", 7),
+        subtitle: "A lighthouse at dusk, waves below".to_owned(),
+        width: 1920,
+        height: 1080,
+        fps: 24,
+    };
+    let (c0, w0) = (process_cpu(), Instant::now());
+    render(&job, &dir.path().join("largest")).expect("render");
+    println!(
+        "render 20 s 1920x1080 at 24 fps (the largest clip): CPU {:.2} s, wall {:.2} s",
+        (process_cpu() - c0).as_secs_f64(),
+        w0.elapsed().as_secs_f64()
+    );
 
     runtime.block_on(async {
         let config = EmulatorConfig { max_jobs: 200_000, ..EmulatorConfig::fast() };

@@ -176,11 +176,11 @@ fn null_and_value_are_told_apart() {
 fn an_extension_reports_a_stitched_total_no_create_accepts() {
     let video: Video = serde_json::from_str(
         r#"{"id":"v","object":"video","model":"sora-2-pro","status":"completed","progress":100,"created_at":1,
-            "completed_at":2,"expires_at":3,"prompt":"p","size":"1792x1024","seconds":"20",
+            "completed_at":2,"expires_at":3,"prompt":"p","size":"1792x1024","seconds":"24",
             "remixed_from_video_id":null,"error":null}"#,
     )
     .unwrap();
-    assert_eq!(video.seconds.as_ref().and_then(|s| s.as_secs()), Some(20));
+    assert_eq!(video.seconds.as_ref().and_then(|s| s.as_secs()), Some(24));
     assert!(!video.seconds.as_ref().unwrap().is_known());
 }
 

@@ -109,11 +109,12 @@ pub(crate) enum ApiCommand {
         /// service's, sora-2].
         #[arg(long)]
         model: Option<String>,
-        /// The clip length in seconds (4, 8 or 12) [default: the service's, 4].
+        /// The clip length in seconds (4, 8, 12, 16 or 20) [default: the service's, 4].
         #[arg(long)]
         seconds: Option<u32>,
         /// The frame size, WIDTHxHEIGHT (720x1280, 1280x720, 1024x1792,
-        /// 1792x1024) [default: the service's, 720x1280].
+        /// 1792x1024; 1920x1080 and 1080x1920 with sora-2-pro only) [default:
+        /// the service's, 720x1280].
         #[arg(long)]
         size: Option<String>,
         /// A reference image: a file to upload, an http(s) or data: URL, or a
@@ -201,7 +202,7 @@ pub(crate) enum ApiCommand {
         video: String,
         /// What happens in the new segment.
         prompt: String,
-        /// The new segment's length in seconds.
+        /// The new segment's length in seconds (4, 8, 12, 16 or 20).
         #[arg(long)]
         seconds: u32,
         /// The model, for a gateway that routes on it (OpenAI takes none here).

@@ -24,7 +24,7 @@ impl VideoSize {
 
 impl VideoSeconds {
     /// The duration as a number of seconds; also works for values this
-    /// version does not list (an extension's stitched total, such as `"16"`).
+    /// version does not list (an extension's stitched total, such as `"24"`).
     pub fn as_secs(&self) -> Option<u32> {
         self.as_str().parse().ok()
     }
@@ -115,6 +115,7 @@ mod tests {
         assert_eq!(VideoSize::from_dimensions(720, 1280), VideoSize::Portrait720x1280);
         assert_eq!(VideoSeconds::from_secs(12), VideoSeconds::Twelve);
         assert_eq!(VideoSeconds::from("20").as_secs(), Some(20));
-        assert!(!VideoSeconds::from_secs(16).is_known());
+        assert_eq!(VideoSeconds::from_secs(16), VideoSeconds::Sixteen);
+        assert!(!VideoSeconds::from_secs(24).is_known());
     }
 }

@@ -954,7 +954,7 @@ impl ::std::default::Default for VideoObject {
         Self::Video
     }
 }
-/// A clip length in seconds, sent as a string. Create accepts 4, 8 and 12 (4 when absent).
+/// A clip length in seconds, sent as a string. As last served, create and extend accept 4, 8, 12, 16 and 20 with either model (4 when absent); an extension's result reports the stitched total.
 ///
 /// Open: a value this version does not list is kept in `Unknown` and written back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -966,18 +966,30 @@ pub enum VideoSeconds {
     Eight,
     /// `12`
     Twelve,
+    /// `16`
+    Sixteen,
+    /// `20`
+    Twenty,
     /// A value this version of the SDK does not list, kept verbatim.
     Unknown(crate::UnknownValue),
 }
 impl VideoSeconds {
     /// Every value the spec lists, in the spec's order.
-    pub const KNOWN: &'static [Self] = &[Self::Four, Self::Eight, Self::Twelve];
+    pub const KNOWN: &'static [Self] = &[
+        Self::Four,
+        Self::Eight,
+        Self::Twelve,
+        Self::Sixteen,
+        Self::Twenty,
+    ];
     /// The value as it is sent and received.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Four => "4",
             Self::Eight => "8",
             Self::Twelve => "12",
+            Self::Sixteen => "16",
+            Self::Twenty => "20",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -992,6 +1004,8 @@ impl ::std::convert::From<&str> for VideoSeconds {
             "4" => Self::Four,
             "8" => Self::Eight,
             "12" => Self::Twelve,
+            "16" => Self::Sixteen,
+            "20" => Self::Twenty,
             other => Self::Unknown(crate::UnknownValue::new(other.to_owned())),
         }
     }
@@ -1002,6 +1016,8 @@ impl ::std::convert::From<::std::string::String> for VideoSeconds {
             "4" => Self::Four,
             "8" => Self::Eight,
             "12" => Self::Twelve,
+            "16" => Self::Sixteen,
+            "20" => Self::Twenty,
             _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
@@ -1077,7 +1093,7 @@ impl<'de> ::serde::Deserialize<'de> for VideoSeconds {
         deserializer.deserialize_any(Visitor)
     }
 }
-/// Frame size as `WIDTHxHEIGHT` in pixels. Portrait 720x1280 is the service's default.
+/// Frame size as `WIDTHxHEIGHT` in pixels. Portrait 720x1280 is the service's default; 1920x1080 and 1080x1920 are `sora-2-pro`'s only.
 ///
 /// Open: a value this version does not list is kept in `Unknown` and written back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1091,6 +1107,10 @@ pub enum VideoSize {
     Portrait1024x1792,
     /// `1792x1024`
     Landscape1792x1024,
+    /// `1920x1080`
+    Landscape1920x1080,
+    /// `1080x1920`
+    Portrait1080x1920,
     /// A value this version of the SDK does not list, kept verbatim.
     Unknown(crate::UnknownValue),
 }
@@ -1101,6 +1121,8 @@ impl VideoSize {
         Self::Landscape1280x720,
         Self::Portrait1024x1792,
         Self::Landscape1792x1024,
+        Self::Landscape1920x1080,
+        Self::Portrait1080x1920,
     ];
     /// The value as it is sent and received.
     pub fn as_str(&self) -> &str {
@@ -1109,6 +1131,8 @@ impl VideoSize {
             Self::Landscape1280x720 => "1280x720",
             Self::Portrait1024x1792 => "1024x1792",
             Self::Landscape1792x1024 => "1792x1024",
+            Self::Landscape1920x1080 => "1920x1080",
+            Self::Portrait1080x1920 => "1080x1920",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1124,6 +1148,8 @@ impl ::std::convert::From<&str> for VideoSize {
             "1280x720" => Self::Landscape1280x720,
             "1024x1792" => Self::Portrait1024x1792,
             "1792x1024" => Self::Landscape1792x1024,
+            "1920x1080" => Self::Landscape1920x1080,
+            "1080x1920" => Self::Portrait1080x1920,
             other => Self::Unknown(crate::UnknownValue::new(other.to_owned())),
         }
     }
@@ -1135,6 +1161,8 @@ impl ::std::convert::From<::std::string::String> for VideoSize {
             "1280x720" => Self::Landscape1280x720,
             "1024x1792" => Self::Portrait1024x1792,
             "1792x1024" => Self::Landscape1792x1024,
+            "1920x1080" => Self::Landscape1920x1080,
+            "1080x1920" => Self::Portrait1080x1920,
             _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }

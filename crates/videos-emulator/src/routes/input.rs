@@ -315,7 +315,21 @@ pub(crate) fn size(form: &Form) -> Result<VideoSize, ApiError> {
     form.text("size")?.map_or(Ok(VideoSize::Portrait720x1280), |s| one_of("size", s, VideoSize::KNOWN))
 }
 
-/// A clip length for create: 4, 8 or 12, 4 when absent.
+/// The sizes only `sora-2-pro` (and its snapshots) renders.
+const PRO_SIZES: [VideoSize; 2] = [VideoSize::Landscape1920x1080, VideoSize::Portrait1080x1920];
+
+/// Refuses a size the model does not render: 1920x1080 and 1080x1920 are `sora-2-pro`'s.
+pub(crate) fn check_size_for_model(size: &VideoSize, model: &VideoModel) -> Result<(), ApiError> {
+    if PRO_SIZES.contains(size) && !model.as_str().starts_with("sora-2-pro") {
+        let message = format!(
+            "Invalid size '{size}' for model '{model}': 1920x1080 and 1080x1920 are available with sora-2-pro only."
+        );
+        return Err(ApiError::invalid("size", message).code("invalid_value"));
+    }
+    Ok(())
+}
+
+/// A clip length for create: 4, 8, 12, 16 or 20, 4 when absent.
 pub(crate) fn seconds(form: &Form) -> Result<VideoSeconds, ApiError> {
     form.text("seconds")?.map_or(Ok(VideoSeconds::Four), |s| one_of("seconds", s, VideoSeconds::KNOWN))
 }

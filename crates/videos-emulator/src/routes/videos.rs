@@ -25,6 +25,7 @@ pub(crate) async fn create(
     let prompt = input::prompt(&form)?;
     let model = input::model(&form)?;
     let size = input::size(&form)?;
+    input::check_size_for_model(&size, &model)?;
     let seconds = input::seconds(&form)?.as_secs().unwrap_or(4);
     // A reference image guides generation: it seeds the scene along with the prompt.
     let mut scene = prompt.clone();
@@ -162,15 +163,15 @@ pub(crate) async fn remix(
 /// own largest size (1792x1024 either way) and a minute. Checked from the
 /// header, before a frame is decoded or rendered: a header may claim
 /// 65534x65534 or an hour of 4K.
-const MAX_UPLOAD_SIDE: u32 = 1792;
-const MAX_UPLOAD_PIXELS: u32 = 1792 * 1024;
+const MAX_UPLOAD_SIDE: u32 = 1920;
+const MAX_UPLOAD_PIXELS: u32 = 1920 * 1080;
 const MAX_UPLOAD_MS: u64 = 60_000;
 
 fn check_upload_limits(probe: &render::Probe) -> Result<(), ApiError> {
     let (width, height) = (u32::from(probe.width), u32::from(probe.height));
     if width == 0 || height == 0 || width.max(height) > MAX_UPLOAD_SIDE || width * height > MAX_UPLOAD_PIXELS {
         let message = format!(
-            "The uploaded video is {width}x{height}; the largest size accepted is 1792x1024 or 1024x1792 \
+            "The uploaded video is {width}x{height}; the largest size accepted is 1920x1080 or 1080x1920 \
              (at most {MAX_UPLOAD_SIDE} pixels a side, {MAX_UPLOAD_PIXELS} a frame)."
         );
         return Err(ApiError::invalid("video", message));
