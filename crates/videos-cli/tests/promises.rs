@@ -71,7 +71,9 @@ fn the_same_key_gets_the_same_job() {
 fn a_secret_never_reaches_the_terminal() {
     const SECRET: &str = "sk-SECRET-abc123";
     let url = failing_server();
-    let runs: Vec<(Vec<&str>, Vec<(&str, &str)>)> = vec![
+    /// The command's arguments and the environment it runs in.
+    type Run<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let runs: Vec<Run<'_>> = vec![
         (vec!["--base-url", SECRET, "list"], vec![("OPENAI_API_KEY", "k")]),
         (vec!["-vvv", "list"], vec![("OPENAI_BASE_URL", SECRET), ("OPENAI_API_KEY", "k")]),
         (vec!["-vvv", "get", "video_1"], vec![("OPENAI_BASE_URL", url.as_str()), ("OPENAI_API_KEY", SECRET)]),
