@@ -94,7 +94,7 @@ async fn an_upload_claiming_a_huge_frame_is_refused_before_decoding() {
     let err = t.edit(videos_core::EditVideo::new(upload, "make it bigger")).await.unwrap_err();
     let Error::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!((api.status.as_u16(), api.param.as_deref()), (400, Some("video")), "{err}");
-    assert!(api.message.contains("65534x65534") && api.message.contains("1792"), "{}", api.message);
+    assert!(api.message.contains("65534x65534") && api.message.contains("1920"), "{}", api.message);
     std::fs::remove_file(&path).unwrap();
 }
 
