@@ -190,3 +190,28 @@ fn a_missing_required_field_is_a_clear_error() {
     let err = serde_json::from_str::<Video>(r#"{"object":"video","status":"queued"}"#).unwrap_err();
     assert!(err.to_string().starts_with("missing field `id`"), "{err}");
 }
+
+#[test]
+fn what_living_gateways_send_reads_and_means_what_it_says() {
+    // Before, a plain-string error failed the whole answer, and a created_at
+    // in milliseconds read as a date 50,000 years away.
+    let text = r#"{"id":"v","status":"pending","created_at":1764500000123,"completed_at":1764500009000.5,
+        "error":"upstream timed out","seconds":8,"size":"768P"}"#;
+    let video: Video = serde_json::from_str(text).unwrap();
+    assert_eq!(video.created_at.as_ref().map(UnixTime::as_secs), Some(1_764_500_000));
+    assert!(video.created_at.as_ref().unwrap().is_millis());
+    assert_eq!(video.completed_at.as_ref().map(UnixTime::as_secs), Some(1_764_500_009));
+    let error = video.error.as_ref().unwrap();
+    assert_eq!((error.message.as_deref(), error.code.as_deref()), (Some("upstream timed out"), None));
+    assert_eq!(video.seconds, Some(VideoSeconds::Eight));
+    assert_eq!(video.size.as_ref().map(VideoSize::as_str), Some("768P"));
+    // Written back, the millisecond number is the one that came; seconds stay seconds.
+    let back = serde_json::to_value(&video).unwrap();
+    assert_eq!(back["created_at"], serde_json::json!(1764500000123u64));
+    assert_eq!(UnixTime::from_secs(1_712_697_600).as_secs(), 1_712_697_600);
+    // Statuses other services use: still running, or final.
+    for (status, is_final) in [("pending", false), ("processing", false), ("cancelled", true), ("expired", true)] {
+        let video: Video = serde_json::from_str(&format!(r#"{{"id":"v","status":"{status}"}}"#)).unwrap();
+        assert_eq!(videos_core::poll::is_final(video.status.as_ref().unwrap()), is_final, "{status}");
+    }
+}

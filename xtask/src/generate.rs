@@ -55,7 +55,7 @@ pub fn generate(fragment: &Fragment) -> Result<String, FragmentError> {
         .map_err(|e| fragment.error("/components/schemas", format!("generated unparsable Rust: {e}")))?;
     file.items.extend(extra.items);
     Policies.visit_file_mut(&mut file);
-    lossless::apply(&mut file);
+    lossless::apply(&mut file, &model.from_string);
     file.attrs.push(syn::parse_quote!(#![doc = " Types generated from the Videos API fragment; see the crate docs."]));
 
     Ok(format!(

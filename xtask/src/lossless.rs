@@ -17,8 +17,9 @@ use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Meta, Token};
 
-/// Applies the pass to every struct with a flattened `extra` map.
-pub fn apply(file: &mut syn::File) {
+/// Applies the pass to every struct with a flattened `extra` map; those
+/// named in `from_string` (struct, field) also read a plain string as that field.
+pub fn apply(file: &mut syn::File, from_string: &[(String, String)]) {
     let mut impls = Vec::new();
     for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
@@ -26,7 +27,8 @@ pub fn apply(file: &mut syn::File) {
             continue;
         }
         drop_derived_deserialize(item);
-        impls.push(reader(item));
+        let field = from_string.iter().find(|(name, _)| item.ident == name.as_str()).map(|(_, field)| field.as_str());
+        impls.push(reader(item, field));
     }
     for tokens in impls {
         file.items.push(syn::parse2(tokens).expect("the lossless reader is valid Rust"));
@@ -81,8 +83,9 @@ fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
-/// The `Deserialize` impl of one struct.
-fn reader(item: &syn::ItemStruct) -> TokenStream {
+/// The `Deserialize` impl of one struct; with `from_string`, a plain string
+/// reads as that field with every other one absent.
+fn reader(item: &syn::ItemStruct, from_string: Option<&str>) -> TokenStream {
     let name = &item.ident;
     let expecting = format!("a {name} object");
     let fields: Vec<&syn::Field> = item.fields.iter().filter(|f| !is_extra(f)).collect();
@@ -104,6 +107,29 @@ fn reader(item: &syn::ItemStruct) -> TokenStream {
             }
         })
         .collect();
+    let (read, from_str) = match from_string {
+        None => (quote!(deserialize_map), quote!()),
+        Some(target) => {
+            let values: Vec<TokenStream> = fields
+                .iter()
+                .zip(&keys)
+                .map(|(field, key)| {
+                    let ident = field.ident.as_ref();
+                    if key == target {
+                        quote!(#ident: ::std::option::Option::Some(::std::convert::From::from(value)))
+                    } else {
+                        quote!(#ident: ::std::option::Option::None)
+                    }
+                })
+                .collect();
+            let visit = quote! {
+                fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
+                    ::std::result::Result::Ok(#name { #(#values,)* extra: ::serde_json::Map::new() })
+                }
+            };
+            (quote!(deserialize_any), visit)
+        }
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -153,8 +179,9 @@ fn reader(item: &syn::ItemStruct) -> TokenStream {
                         }
                         ::std::result::Result::Ok(#name { #(#idents: #finish,)* extra })
                     }
+                    #from_str
                 }
-                deserializer.deserialize_map(ObjectVisitor)
+                deserializer.#read(ObjectVisitor)
             }
         }
     }

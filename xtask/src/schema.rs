@@ -57,6 +57,10 @@ pub struct Model {
     pub limits: Vec<LimitDef>,
     /// `{"definitions": …}` for typify: the objects, plus stand-ins for the enums it must not generate.
     pub typify_input: Value,
+    /// Objects a plain JSON string also reads as (`x-from-string: FIELD`):
+    /// `(schema name, field)`, the string becoming that field (gateways send
+    /// `"error": "text"` where the service sends an object).
+    pub from_string: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +110,7 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
     let mut reader = Reader { fragment, schemas, kinds: &kinds, enums: BTreeMap::new(), limits: Vec::new() };
     let mut definitions = Map::new();
     let mut external = Vec::new();
+    let mut from_string = Vec::new();
     for (name, schema) in schemas {
         let pointer = pointer_of(&["components", "schemas", name]);
         require_description(fragment, schema, &pointer)?;
@@ -125,6 +130,15 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
                 external.push((name.clone(), rust.to_owned()));
             }
             Kind::Object => {
+                if let Some(field) = schema.get("x-from-string") {
+                    let here = format!("{pointer}/x-from-string");
+                    let field = field.as_str().ok_or_else(|| fragment.error(&here, "must name a property"))?;
+                    let property = schema.get("properties").and_then(|p| p.get(field));
+                    if property.and_then(|p| p.get("type")).and_then(Value::as_str) != Some("string") {
+                        return Err(fragment.error(&here, format!("{field:?} is not a string property of {name}")));
+                    }
+                    from_string.push((name.clone(), field.to_owned()));
+                }
                 let rewritten = reader.rewrite(schema, &pointer, name)?;
                 definitions.insert(name.clone(), rewritten);
             }
@@ -139,6 +153,7 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
         external,
         limits: reader.limits,
         typify_input: json!({ "definitions": definitions }),
+        from_string,
     })
 }
 

@@ -171,3 +171,13 @@ fn the_surface_template_writes_each_transport_in_its_own_shape() {
     // And a hand edit of a committed surface is stale.
     assert!(xtask::stale_surfaces(&root).unwrap().is_empty(), "run `cargo xtask codegen`");
 }
+
+#[test]
+fn from_string_names_a_string_property() {
+    let text = fragment_text();
+    let output = generate_text(&text).unwrap();
+    let reader = output.split("for VideoCreateError {").nth(1).and_then(|rest| rest.split("\nimpl").next()).unwrap();
+    assert!(reader.contains("fn visit_str") && reader.contains("deserialize_any(ObjectVisitor)"), "{reader}");
+    let broken = text.replace("x-from-string: message", "x-from-string: nothing");
+    expect_error(&broken, "/components/schemas/VideoCreateError/x-from-string", "\"nothing\" is not a string property");
+}

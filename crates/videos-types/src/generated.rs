@@ -112,7 +112,7 @@ pub struct VideoCreateBody {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// What went wrong with a failed job.
+/// What went wrong with a failed job. Gateways may send a plain string instead of the object; it reads as the message.
 ///
 /// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2300,8 +2300,20 @@ impl<'de> ::serde::Deserialize<'de> for VideoCreateError {
                     extra,
                 })
             }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<VideoCreateError, E> {
+                ::std::result::Result::Ok(VideoCreateError {
+                    code: ::std::option::Option::None,
+                    message: ::std::option::Option::Some(
+                        ::std::convert::From::from(value),
+                    ),
+                    extra: ::serde_json::Map::new(),
+                })
+            }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_any(ObjectVisitor)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VideoDeleteResponse {

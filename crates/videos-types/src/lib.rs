@@ -41,7 +41,7 @@ mod time;
 mod unknown;
 
 pub use generated::*;
-pub use time::UnixTime;
+pub use time::{MILLIS_ABOVE, UnixTime};
 pub use unknown::UnknownValue;
 
 /// The examples of this crate's README, compiled as doctests.

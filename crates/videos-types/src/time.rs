@@ -1,13 +1,19 @@
 //! Moments as the API sends them: Unix seconds, whole from the service,
-//! sometimes fractional from a gateway. The number is kept exactly as it
-//! arrived, so writing a response back out gives the same text.
+//! sometimes fractional or in milliseconds from a gateway. The number is
+//! kept exactly as it arrived, so writing a response back out gives the
+//! same text; reading it gives seconds whatever the unit.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-/// A moment in Unix seconds, such as a job's `created_at`.
+/// The largest number read as Unix seconds (10^11, in the year 5138): some
+/// gateways send milliseconds, and a larger number is read as those.
+pub const MILLIS_ABOVE: i64 = 100_000_000_000;
+
+/// A moment in Unix seconds, such as a job's `created_at` (or in
+/// milliseconds, as some gateways send it: see [`MILLIS_ABOVE`]).
 ///
 /// ```
 /// use videos_types::UnixTime;
@@ -27,18 +33,27 @@ impl UnixTime {
     }
 
     /// Whole seconds, rounded down; saturates for values outside `i64`
-    /// (a fraction far beyond any real date), and 0 for a non-number.
+    /// (a fraction far beyond any real date), and 0 for a non-number. A
+    /// value too large to be seconds (over [`MILLIS_ABOVE`], the year 5138)
+    /// is a gateway's milliseconds, and read as such.
     pub fn as_secs(&self) -> i64 {
         match self.0.as_i64() {
+            Some(ms) if ms.unsigned_abs() > MILLIS_ABOVE as u64 => ms.div_euclid(1000),
             Some(secs) => secs,
             // `as` saturates, and maps NaN (which JSON cannot carry) to 0.
             None => self.as_f64().floor() as i64,
         }
     }
 
-    /// Seconds, with any fraction.
+    /// Seconds, with any fraction (milliseconds read as seconds, see [`UnixTime::as_secs`]).
     pub fn as_f64(&self) -> f64 {
-        self.0.as_f64().unwrap_or_default()
+        let raw = self.0.as_f64().unwrap_or_default();
+        if raw.abs() > MILLIS_ABOVE as f64 { raw / 1000.0 } else { raw }
+    }
+
+    /// Whether the number was sent in milliseconds (it is over [`MILLIS_ABOVE`]).
+    pub fn is_millis(&self) -> bool {
+        self.0.as_f64().is_some_and(|raw| raw.abs() > MILLIS_ABOVE as f64)
     }
 
     /// As a [`SystemTime`], when it is one this platform can represent.
