@@ -7,6 +7,7 @@ use std::time::Duration;
 use videos_core::{CreateVideo, Error, VideoSource};
 use videos_emulator::{Emulator, EmulatorConfig, Faults};
 use videos_tests::transport::{Transport, both, config};
+use videos_types::VideoSize;
 
 async fn emulator(config: EmulatorConfig) -> Emulator {
     Emulator::start(config).await.expect("emulator starts")
@@ -223,4 +224,48 @@ async fn a_huge_multipart_text_part_is_refused_not_parsed() {
         (Some("request_too_large"), Some("input_reference")),
         "{envelope}"
     );
+}
+
+/// A PNG's signature and IHDR: all a header reader needs to tell its size.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.resize(96, 0);
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reference_image_is_checked_like_the_service_checks_it() {
+    // Before, a 96-byte PNG claiming 65534x65534 was accepted (200) and a job created.
+    let emulator = emulator(EmulatorConfig::fast()).await;
+    let [t, _] = clients(&emulator);
+    let dir = tempfile::tempdir().unwrap();
+    let upload = |name: &str, bytes: Vec<u8>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        videos_core::InputReference::Upload(videos_core::FilePart::from_path(&path).unwrap())
+    };
+    for (image, size, expected) in [
+        (png_header(65534, 65534), None, "65534x65534, beyond the largest size"),
+        (png_header(1280, 720), None, "1280x720 but the requested size is 720x1280"),
+        (png_header(720, 1280), Some(VideoSize::Landscape1920x1080), "720x1280 but the requested size is 1920x1080"),
+        (b"not an image".to_vec(), None, "Could not read the reference image's size"),
+    ] {
+        let mut params = CreateVideo::new("a harbour").model("sora-2-pro").input_reference(upload("r.png", image));
+        if let Some(size) = size {
+            params = params.size(size);
+        }
+        let err = t.create(params).await.unwrap_err();
+        let Error::Api(api) = &err else { panic!("{err:?}") };
+        assert_eq!((api.status.as_u16(), api.param.as_deref()), (400, Some("input_reference")), "{err}");
+        assert!(api.message.contains(expected), "{}", api.message);
+    }
+    assert!(t.list(videos_core::ListVideos::new()).await.unwrap().data.is_empty(), "nothing was created");
+    // An image of the requested size is accepted.
+    let params = CreateVideo::new("a harbour")
+        .size(VideoSize::Landscape1280x720)
+        .input_reference(upload("ok.png", png_header(1280, 720)));
+    assert!(t.create(params).await.is_ok());
 }

@@ -114,7 +114,8 @@ async fn execute(client: &Client, json: bool, command: ApiCommand, resume: &Resu
                 params = params.size(VideoSize::from(size));
             }
             if let Some(reference) = input_reference {
-                params = params.input_reference(inputs::reference(&reference)?);
+                let reference = inputs::reference(&reference, params.size.as_ref())?;
+                params = params.input_reference(reference);
             }
             let video = with_extra(&videos, &extra).create(params).await?;
             finish_job(&videos, video, &finish, json, resume).await

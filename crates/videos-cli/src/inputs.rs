@@ -6,15 +6,27 @@
 use std::path::Path;
 
 use videos_core::{FilePart, InputReference, VideoSource};
-use videos_types::ImageInputReference;
+use videos_types::{ImageInputReference, VideoSize};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// `--input-reference`: an existing file is uploaded, an http(s) or data:
 /// URL is sent as `image_url`, `file-…` is a Files API id; anything else is
 /// an error rather than a guess.
-pub(crate) fn reference(text: &str) -> Result<InputReference> {
+///
+/// A local file is checked as the service checks it, from its header
+/// (nothing is sent, nothing decoded): an image whose size can be read, no
+/// larger than the largest frame, and of the requested `size` (the
+/// service's default, 720x1280, when none is given). A mismatch would cost a
+/// failed job; here it costs nothing.
+pub(crate) fn reference(text: &str, size: Option<&VideoSize>) -> Result<InputReference> {
     if Path::new(text).is_file() {
+        let image = imagesize::size(text)
+            .map_err(|e| format!("--input-reference: could not read the size of {text:?} from its header: {e}"))?;
+        let size = size.cloned().unwrap_or(VideoSize::Portrait720x1280);
+        if let Some(problem) = videos_types::reference_image_problem(image.width as u64, image.height as u64, &size) {
+            return Err(format!("--input-reference: {problem}").into());
+        }
         return Ok(InputReference::Upload(FilePart::from_path(text)?));
     }
     if ["http://", "https://", "data:"].iter().any(|p| text.starts_with(p)) {

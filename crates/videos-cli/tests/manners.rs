@@ -80,7 +80,28 @@ fn local_inputs_are_checked_before_a_job_is_created() {
     let existing = dir.path().join("kept.mp4");
     std::fs::write(&existing, b"earlier work").unwrap();
     let (url, connections) = counting_server();
+    // A reference image whose header says 1280x720 (a PNG's signature and IHDR are enough),
+    // one that claims 65534x65534, and a file that is no image at all.
+    let png = |width: u32, height: u32| {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend_from_slice(&width.to_be_bytes());
+        bytes.extend_from_slice(&height.to_be_bytes());
+        bytes.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    };
+    let landscape = dir.path().join("landscape.png");
+    std::fs::write(&landscape, png(1280, 720)).unwrap();
+    let huge = dir.path().join("huge.png");
+    std::fs::write(&huge, png(65534, 65534)).unwrap();
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, b"not an image at all").unwrap();
+    let reference = |path: &std::path::Path| {
+        vec!["create".into(), "p".into(), "--input-reference".into(), path.display().to_string()]
+    };
     let cases: Vec<(Vec<String>, &str)> = vec![
+        (reference(&landscape), "the reference image is 1280x720 but the requested size is 720x1280"),
+        (reference(&huge), "the reference image is 65534x65534, beyond the largest size"),
+        (reference(&text), "could not read the size"),
         (
             vec!["create".into(), "p".into(), "--input-reference".into(), "./missing.png".into()],
             "--input-reference: no file",

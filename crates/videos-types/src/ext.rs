@@ -1,5 +1,6 @@
 //! Hand-written conveniences over the generated types: constructors for
-//! request bodies and numeric views of sizes and durations.
+//! request bodies, numeric views of sizes and durations, and the service's
+//! rule for a reference image's size.
 
 use serde_json::Map;
 
@@ -19,6 +20,29 @@ impl VideoSize {
     /// The size for `width` x `height`, listed or not.
     pub fn from_dimensions(width: u32, height: u32) -> Self {
         Self::from(format!("{width}x{height}"))
+    }
+}
+
+/// The largest frame the API makes, either way round: 1920x1080.
+pub const LARGEST_FRAME: (u32, u32) = (1920, 1080);
+
+/// Why a reference image of `width`x`height` cannot guide a clip of `size`,
+/// as the service judges it: it must be the requested size, and no larger
+/// than the largest the API makes. `None` when it can. The emulator answers
+/// with this message, and the CLI checks a local file with it before any
+/// job is created.
+pub fn reference_image_problem(width: u64, height: u64, size: &VideoSize) -> Option<String> {
+    let (long, short) = (u64::from(LARGEST_FRAME.0), u64::from(LARGEST_FRAME.1));
+    if width.max(height) > long || width.min(height) > short || width == 0 || height == 0 {
+        return Some(format!(
+            "the reference image is {width}x{height}, beyond the largest size the API makes ({long}x{short} or {short}x{long})"
+        ));
+    }
+    match size.dimensions() {
+        Some((w, h)) if (u64::from(w), u64::from(h)) != (width, height) => Some(format!(
+            "the reference image is {width}x{height} but the requested size is {size}; give an image of the requested size"
+        )),
+        _ => None,
     }
 }
 

@@ -34,7 +34,7 @@
 //! ```
 
 mod ext;
-pub use ext::shown;
+pub use ext::{LARGEST_FRAME, reference_image_problem, shown};
 #[rustfmt::skip]
 mod generated;
 mod time;

@@ -79,7 +79,7 @@ fn parse_line(number: usize, raw: &str, position: usize) -> Result<Line, String>
         params = params.size(VideoSize::from(size.as_str()));
     }
     if let Some(reference) = text_field(&mut object, "input_reference")? {
-        let reference = crate::inputs::reference(&reference)
+        let reference = crate::inputs::reference(&reference, params.size.as_ref())
             .map_err(|e| e.to_string().replace("--input-reference", "input_reference"))?;
         params = params.input_reference(reference);
     }

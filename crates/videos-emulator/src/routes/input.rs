@@ -315,6 +315,20 @@ pub(crate) fn size(form: &Form) -> Result<VideoSize, ApiError> {
     form.text("size")?.map_or(Ok(VideoSize::Portrait720x1280), |s| one_of("size", s, VideoSize::KNOWN))
 }
 
+/// Checks an uploaded reference image as the service does, from its header
+/// alone (nothing is decoded): it must be an image whose size can be read,
+/// no larger than the largest frame, and of the requested size.
+pub(crate) fn check_reference_image(bytes: &[u8], size: &VideoSize) -> Result<(), ApiError> {
+    let image = imagesize::blob_size(bytes).map_err(|e| {
+        ApiError::invalid("input_reference", format!("Could not read the reference image's size from its header: {e}."))
+    })?;
+    let (width, height) = (image.width as u64, image.height as u64);
+    match videos_types::reference_image_problem(width, height, size) {
+        Some(problem) => Err(ApiError::invalid("input_reference", format!("Invalid reference image: {problem}."))),
+        None => Ok(()),
+    }
+}
+
 /// The sizes only `sora-2-pro` (and its snapshots) renders.
 const PRO_SIZES: [VideoSize; 2] = [VideoSize::Landscape1920x1080, VideoSize::Portrait1080x1920];
 

@@ -31,6 +31,7 @@ pub(crate) async fn create(
     let mut scene = prompt.clone();
     match form.file_or_object("input_reference")? {
         Some(FileOrObject::File(bytes)) => {
+            input::check_reference_image(&bytes, &size)?;
             scene.push_str(&format!("\u{0}image:{:016x}", crate::render::frames::hash_bytes(&bytes)))
         }
         Some(FileOrObject::Object(object)) => {
