@@ -130,14 +130,8 @@ pub fn analyze(fragment: &Fragment) -> Result<Model, FragmentError> {
                 external.push((name.clone(), rust.to_owned()));
             }
             Kind::Object => {
-                if let Some(field) = schema.get("x-from-string") {
-                    let here = format!("{pointer}/x-from-string");
-                    let field = field.as_str().ok_or_else(|| fragment.error(&here, "must name a property"))?;
-                    let property = schema.get("properties").and_then(|p| p.get(field));
-                    if property.and_then(|p| p.get("type")).and_then(Value::as_str) != Some("string") {
-                        return Err(fragment.error(&here, format!("{field:?} is not a string property of {name}")));
-                    }
-                    from_string.push((name.clone(), field.to_owned()));
+                if let Some(field) = crate::tolerant::from_string_field(fragment, name, schema, &pointer)? {
+                    from_string.push((name.clone(), field));
                 }
                 let rewritten = reader.rewrite(schema, &pointer, name)?;
                 definitions.insert(name.clone(), rewritten);

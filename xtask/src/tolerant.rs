@@ -58,3 +58,22 @@ pub fn apply(
     out.insert("description".into(), json!(format!("{description}\n\n{note}")));
     Ok(())
 }
+
+/// The property a plain JSON string reads as, when the object schema says
+/// `x-from-string: FIELD` (gateways send `"error": "text"` where the service
+/// sends an object); it must name a string property of the object.
+pub fn from_string_field(
+    fragment: &Fragment,
+    name: &str,
+    schema: &Value,
+    pointer: &str,
+) -> Result<Option<String>, FragmentError> {
+    let Some(field) = schema.get("x-from-string") else { return Ok(None) };
+    let here = format!("{pointer}/x-from-string");
+    let field = field.as_str().ok_or_else(|| fragment.error(&here, "must name a property"))?;
+    let property = schema.get("properties").and_then(|p| p.get(field));
+    if property.and_then(|p| p.get("type")).and_then(Value::as_str) != Some("string") {
+        return Err(fragment.error(&here, format!("{field:?} is not a string property of {name}")));
+    }
+    Ok(Some(field.to_owned()))
+}
