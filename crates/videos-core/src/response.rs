@@ -229,18 +229,13 @@ impl DecodeError {
 /// `id` is an error, and that error is final (never retried, which would
 /// create a second job) and carries the raw body and the request id.
 pub fn parse_created_job(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-    let error = match parse_json_with_meta::<Video>("a Video", response.clone()) {
-        Ok(parsed) => return Ok(parsed),
-        Err(error) => error,
+    // Read in place: the response is taken apart only once it has given its value.
+    let value = match parse_json::<Video>("a Video", &response) {
+        Ok(video) => video,
+        Err(error) => salvage_video(response.body()).ok_or(error)?,
     };
-    let Some(video) = salvage_video(response.body()) else { return Err(error) };
     let (parts, _) = response.into_parts();
-    Ok(ApiResponse {
-        value: video,
-        status: parts.status,
-        request_id: request_id(&parts.headers),
-        headers: parts.headers,
-    })
+    Ok(ApiResponse { value, status: parts.status, request_id: request_id(&parts.headers), headers: parts.headers })
 }
 
 /// A `Video` from an object whose `id` is a non-empty string, keeping every
