@@ -77,7 +77,7 @@ pub use poll::{PollAction, PollOptions, Poller};
 pub use request::multipart::{FilePart, Multipart, Segment};
 pub use request::{Body, RequestOptions};
 pub use response::ApiResponse;
-pub use retry::{Decision, Outcome, RetryPolicy};
+pub use retry::{Decision, Judgement, Outcome, RetryPolicy};
 /// The JSON library of the types and of per-call body fields, re-exported so
 /// callers build values with the same version.
 pub use serde_json;

@@ -138,6 +138,19 @@ pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
 /// [`api_error`], with the wall clock at which the answer arrived, so that a
 /// `retry-after` given as an HTTP date becomes a wait too.
 pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: Option<SystemTime>) -> Error {
+    let retryable = crate::error::is_retryable_answer(status, headers);
+    api_error_judged(status, headers, body, retry_after(headers, now), retryable)
+}
+
+/// [`api_error_at`] with the wait asked for and the retry verdict already
+/// read (by [`crate::retry::Judgement`]), so the headers are read once.
+pub fn api_error_judged(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    retryable: bool,
+) -> Error {
     let envelope = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| read_envelope(&v));
     let (envelope, body_snippet) = match envelope {
         Some(e) => (e, None),
@@ -157,8 +170,8 @@ pub fn api_error_at(status: StatusCode, headers: &HeaderMap, body: &[u8], now: O
         request_id: request_id(headers),
         body_snippet,
         body: Bytes::copy_from_slice(body),
-        retry_after: retry_after(headers, now),
-        retryable: crate::error::is_retryable_answer(status, headers),
+        retry_after,
+        retryable,
     })
 }
 

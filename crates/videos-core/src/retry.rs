@@ -79,6 +79,37 @@ pub enum Outcome<'a> {
     Transport(TransportFailure),
 }
 
+/// What an outcome says for retrying, read once: whether another try is
+/// worth it, and how long the service asked to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judgement {
+    /// Whether another try might succeed (`x-should-retry`, else the status or the failure).
+    pub retryable: bool,
+    /// `retry-after-ms` or `retry-after` (seconds, or an HTTP date from `now`).
+    pub asked: Option<Duration>,
+}
+
+impl Judgement {
+    /// Reads `outcome`; `now` is the wall clock, for a `retry-after` date.
+    pub fn of(outcome: &Outcome<'_>, now: SystemTime) -> Self {
+        match outcome {
+            Outcome::Transport(kind) => Self {
+                retryable: matches!(
+                    kind,
+                    TransportFailure::Connect | TransportFailure::Reset | TransportFailure::Timeout
+                ),
+                asked: None,
+            },
+            Outcome::Response { status, .. } if status.is_success() || status.is_redirection() => {
+                Self { retryable: false, asked: None }
+            }
+            Outcome::Response { status, headers } => {
+                Self { retryable: is_retryable_answer(*status, headers), asked: retry_after(headers, Some(now)) }
+            }
+        }
+    }
+}
+
 /// What the transport does next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
@@ -118,15 +149,14 @@ impl RetryPolicy {
         now: SystemTime,
         patient: bool,
     ) -> Decision {
-        let (retryable, asked) = match outcome {
-            Outcome::Transport(kind) => {
-                (matches!(kind, TransportFailure::Connect | TransportFailure::Reset | TransportFailure::Timeout), None)
-            }
-            Outcome::Response { status, .. } if status.is_success() || status.is_redirection() => (false, None),
-            Outcome::Response { status, headers } => {
-                (is_retryable_answer(*status, headers), retry_after(headers, Some(now)))
-            }
-        };
+        self.verdict(retries_done, Judgement::of(outcome, now), jitter, patient)
+    }
+
+    /// [`RetryPolicy::decide_patiently`] for an outcome already judged (so
+    /// that the answer's headers are read once, for the decision and the
+    /// error alike).
+    pub fn verdict(&self, retries_done: u32, judgement: Judgement, jitter: f64, patient: bool) -> Decision {
+        let Judgement { retryable, asked } = judgement;
         let within_retries = retries_done < self.max_retries;
         if !retryable || !(within_retries || patient) {
             return Decision::Stop;

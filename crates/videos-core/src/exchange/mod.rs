@@ -75,8 +75,8 @@ use crate::ops::{DownloadContent, Operation};
 use crate::pace::SharedPacer;
 use crate::redirect;
 use crate::request::{Body, RequestOptions};
-use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_at, body_too_large};
-use crate::retry::{Decision, Outcome, RetryPolicy};
+use crate::response::{ApiResponse, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, api_error_judged, body_too_large};
+use crate::retry::{Decision, Judgement, Outcome, RetryPolicy};
 
 pub use crate::io::Now;
 use collected::Collected;
@@ -230,13 +230,12 @@ impl<T> Exchange<T> {
 
     /// The policy's decision, patient while a retry would still go out
     /// within the patience of a job-creating call.
-    fn decide(&self, outcome: &Outcome<'_>, now: &Now) -> Decision {
-        let refused = matches!(outcome, Outcome::Response { status, .. } if *status == StatusCode::TOO_MANY_REQUESTS);
+    fn decide(&self, judgement: Judgement, refused: bool, now: &Now) -> Decision {
         let patient = refused || self.creates;
         let within = |at: Instant| {
             patient && self.began.is_some_and(|began| at.saturating_duration_since(began) < self.patience)
         };
-        let decision = self.policy.decide_patiently(self.retries, outcome, now.jitter, now.wall, within(now.at));
+        let decision = self.policy.verdict(self.retries, judgement, now.jitter, within(now.at));
         match decision {
             Decision::Retry { after }
                 if self.retries >= self.policy.max_retries && !now.at.checked_add(after).is_some_and(within) =>
@@ -414,11 +413,13 @@ impl<T> Exchange<T> {
             *response.headers_mut() = headers;
             return self.finish(decode(response));
         }
-        let outcome = Outcome::Response { status, headers: &headers };
-        match self.decide(&outcome, now) {
+        // The answer's retry headers are read once, for the decision and the error alike.
+        let judgement = Judgement::of(&Outcome::Response { status, headers: &headers }, now.wall);
+        match self.decide(judgement, status == StatusCode::TOO_MANY_REQUESTS, now) {
             Decision::Retry { after } => self.retry(after, now, status.as_str()),
             Decision::Stop => {
-                let error = api_error_at(status, &headers, &body.into_bytes(), Some(now.wall));
+                let body = body.into_bytes();
+                let error = api_error_judged(status, &headers, &body, judgement.asked, judgement.retryable);
                 self.finish(Err(error));
             }
         }
@@ -429,7 +430,7 @@ impl<T> Exchange<T> {
         if self.result.is_some() {
             return;
         }
-        match self.decide(&Outcome::Transport(error.failure), now) {
+        match self.decide(Judgement::of(&Outcome::Transport(error.failure), now.wall), false, now) {
             Decision::Retry { after } => self.retry(after, now, &format!("{:?}", error.failure)),
             Decision::Stop => self.finish(Err(error.into())),
         }
