@@ -1,4 +1,4 @@
-//! Every example JSON document in the brief (`../shared/seeds/`) parses as a
+//! Every example JSON document in the brief's seeds parses as a
 //! `Video`, and loses nothing when written back.
 //!
 //! The examples are kept as fixtures so the test runs anywhere; where the

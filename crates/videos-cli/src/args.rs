@@ -76,7 +76,7 @@ fn window_seconds(text: &str) -> Result<std::time::Duration, String> {
     if !(0.1..=3600.0).contains(&seconds) {
         return Err(format!("{seconds} is outside 0.1 to 3600"));
     }
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("{seconds}: {e}"))
 }
 
 /// Seconds of patience: 0 to a week.
@@ -85,7 +85,7 @@ fn patience_seconds(text: &str) -> Result<std::time::Duration, String> {
     if !(0.0..=604_800.0).contains(&seconds) {
         return Err(format!("{seconds} is outside 0 to 604800 (a week)"));
     }
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("{seconds}: {e}"))
 }
 
 /// What to do: serve the API, or call it.

@@ -77,7 +77,11 @@ pub(crate) async fn run(client: &Client, file: &str, out: &Path, concurrency: us
                 let left = counts.waiting + counts.in_progress;
                 let estimate = match done {
                     0 => String::new(),
-                    _ => format!(", about {:.0?} left", started.elapsed().mul_f64(left as f64 / done as f64)),
+                    _ => {
+                        let seconds = started.elapsed().as_secs_f64() * left as f64 / done as f64;
+                        let left = Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX);
+                        format!(", about {left:.0?} left")
+                    }
                 };
                 bar.set_message(format!(
                     "waiting {} · in progress {} · completed {} · failed {} · saved {}{estimate}",

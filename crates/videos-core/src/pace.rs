@@ -175,7 +175,11 @@ impl Pacer {
             at = at.max(reset);
         }
         if let (Some(last), Some(rate)) = (self.last_send, self.rate()) {
-            at = at.max(last + MINUTE.mul_f64(SPACING_MARGIN / rate));
+            // Checked: a rate is at least 0.1 a minute, but a float is only trusted after a check.
+            let spacing = Duration::try_from_secs_f64(MINUTE.as_secs_f64() * SPACING_MARGIN / rate)
+                .unwrap_or(MAX_PAUSE)
+                .min(MAX_PAUSE);
+            at = at.max(last.checked_add(spacing).unwrap_or(last));
         }
         let wait = at.saturating_duration_since(now);
         if !wait.is_zero() {
