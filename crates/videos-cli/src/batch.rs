@@ -123,9 +123,7 @@ pub(crate) async fn run(client: &Client, file: &str, out: &Path, concurrency: us
         let shown_line = report(entry, out, json)?;
         manifest.save()?;
         drop(manifest);
-        if let Some(text) = shown_line {
-            bar.suspend(|| crate::output::line(&text))?;
-        }
+        bar.suspend(|| crate::output::line(&shown_line))?;
     }
     bar.finish_and_clear();
     let manifest = manifest.lock().unwrap_or_else(PoisonError::into_inner);
@@ -143,7 +141,7 @@ pub(crate) async fn run(client: &Client, file: &str, out: &Path, concurrency: us
 }
 
 /// The line to print for an ended entry: a JSON result, or plain words.
-fn report(entry: &manifest::Entry, out: &Path, json: bool) -> Result<Option<String>> {
+fn report(entry: &manifest::Entry, out: &Path, json: bool) -> Result<String> {
     let file: PathBuf = out.join(&entry.file);
     if json {
         let value = serde_json::json!({
@@ -154,10 +152,10 @@ fn report(entry: &manifest::Entry, out: &Path, json: bool) -> Result<Option<Stri
             "idempotency_key": entry.idempotency_key,
             "error": entry.error,
         });
-        return Ok(Some(serde_json::to_string(&value)?));
+        return Ok(serde_json::to_string(&value)?);
     }
     let id = crate::output::clean(entry.job_id.as_deref().unwrap_or("-")).into_owned();
-    Ok(Some(match entry.state {
+    Ok(match entry.state {
         State::Saved => format!("line {}: saved {} ({id})", entry.line, file.display()),
         _ => format!(
             "line {}: {} ({id}): {}",
@@ -165,7 +163,7 @@ fn report(entry: &manifest::Entry, out: &Path, json: bool) -> Result<Option<Stri
             if entry.state == State::NotAccepted { "not accepted" } else { "failed" },
             crate::output::clean(entry.error.as_deref().unwrap_or(""))
         ),
-    }))
+    })
 }
 
 /// One live summary line on a terminal's stderr (hidden elsewhere).

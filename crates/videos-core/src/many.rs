@@ -120,8 +120,6 @@ pub struct ManyJobs {
     lists: bool,
     /// When the statuses were last refreshed (or a refresh failed).
     refreshed: Option<Instant>,
-    /// A refresh in flight.
-    refreshing: bool,
     /// Jobs the last list page did not show, to retrieve one by one.
     unseen: VecDeque<usize>,
     /// Refreshes that failed in a row.
@@ -151,7 +149,6 @@ impl ManyJobs {
             next_item: 0,
             lists: true,
             refreshed: None,
-            refreshing: false,
             unseen: VecDeque::new(),
             failures: 0,
             counts,
@@ -224,16 +221,13 @@ impl ManyJobs {
             if self.slots.iter().all(|s| matches!(s, Slot::Ended)) {
                 return ManyAction::Done;
             }
-            // Creates or saves in flight: nothing to do until they report.
-            return ManyAction::Wait(self.options.refresh_interval);
-        }
-        if self.refreshing {
+            // Only reached by a caller that runs actions side by side, against the
+            // one-at-a-time contract: a create or save is in flight; wait for it.
             return ManyAction::Wait(self.options.refresh_interval);
         }
         // The unseen of the last page are retrieved right away, one by one.
         while let Some(index) = self.unseen.pop_front() {
             if let Slot::Running { id, .. } = &self.slots[index] {
-                self.refreshing = true;
                 return ManyAction::Retrieve { index, op: RetrieveVideo::new(id.clone()) };
             }
         }
@@ -242,7 +236,6 @@ impl ManyJobs {
             return ManyAction::Wait(due - now);
         }
         self.refreshed = Some(now);
-        self.refreshing = true;
         if self.lists {
             return ManyAction::Refresh(ListVideos::new().limit(PAGE));
         }
@@ -351,7 +344,6 @@ impl ManyJobs {
 
     /// The list page of a [`ManyAction::Refresh`] arrived, or failed.
     pub fn handle_page(&mut self, result: Result<VideoList, Error>) {
-        self.refreshing = false;
         let page = match result {
             Ok(page) => page,
             Err(error) => {
@@ -378,7 +370,6 @@ impl ManyJobs {
 
     /// The retrieve of a [`ManyAction::Retrieve`] arrived, or failed.
     pub fn handle_retrieved(&mut self, index: usize, result: Result<Video, Error>) {
-        self.refreshing = false;
         match result {
             Ok(video) => {
                 self.failures = 0;

@@ -208,12 +208,11 @@ impl Pacer {
         // compares each name, three of them on every answer of every call.
         let (mut limit, mut remaining, mut reset) = (None, None, None);
         for (name, value) in headers {
-            let Some(which) = name.as_str().strip_prefix("x-ratelimit-") else { continue };
             let text = || value.to_str().ok().map(str::trim);
-            match which {
-                "limit-requests" => limit = text().and_then(|t| t.parse().ok()).filter(|l| (1..=MAX_LIMIT).contains(l)),
-                "remaining-requests" => remaining = text().and_then(|t| t.parse::<u64>().ok()),
-                "reset-requests" => reset = text().and_then(parse_reset),
+            match name.as_str() {
+                LIMIT_REQUESTS => limit = text().and_then(|t| t.parse().ok()).filter(|l| (1..=MAX_LIMIT).contains(l)),
+                REMAINING_REQUESTS => remaining = text().and_then(|t| t.parse::<u64>().ok()),
+                RESET_REQUESTS => reset = text().and_then(parse_reset),
                 _ => {}
             }
         }
