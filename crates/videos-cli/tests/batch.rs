@@ -13,32 +13,14 @@ mod common;
 
 use common::Reaped;
 
-/// `videos serve` with limits (8 requests a second, 2 jobs at once, 1 s jobs), and its base URL.
+/// `videos serve` with limits (8 requests a second, 2 jobs at once, 1 s jobs), its base URL, and its log.
 fn serve() -> (Reaped, String, std::thread::JoinHandle<Vec<String>>) {
-    let mut server = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k", "--seconds-per-video-second", "0.25"])
-            .args([
-                "--fps",
-                "4",
-                "--requests-per-minute",
-                "8",
-                "--rate-limit-window",
-                "1",
-                "--max-jobs-in-progress",
-                "2",
-            ])
-            .env_remove("RUST_LOG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = std::io::BufReader::new(server.0.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let base = first.split("base URL ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let limits = ["--seconds-per-video-second", "0.25", "--fps", "4", "--requests-per-minute", "8"];
+    let (server, stderr, address) =
+        common::serve(&[&limits[..], &["--rate-limit-window", "1", "--max-jobs-in-progress", "2"]].concat());
+    // The server logs one line per request; keep reading so it never blocks on a full pipe.
     let log = std::thread::spawn(move || stderr.lines().map_while(Result::ok).collect::<Vec<_>>());
-    (server, base, log)
+    (server, format!("http://{address}/v1"), log)
 }
 
 fn batch(base: &str, args: &[&str]) -> Command {

@@ -18,30 +18,19 @@ use common::Reaped;
 #[test]
 fn creates_started_together_all_finish_against_the_limits() {
     // A two-second window allowing 4 requests (120 a minute) and 2 jobs at once; 1 s jobs.
-    let mut server = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k", "--seconds-per-video-second", "0.25"])
-            .args([
-                "--fps",
-                "4",
-                "--requests-per-minute",
-                "4",
-                "--rate-limit-window",
-                "2",
-                "--max-jobs-in-progress",
-                "2",
-            ])
-            .env_remove("RUST_LOG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = std::io::BufReader::new(server.0.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let base = format!("http://{}", first.split("http://").nth(1).unwrap().split_whitespace().next().unwrap());
-    let base = base.trim_end_matches(['(', ';', ',']).to_owned();
-    // The server logs one line per request; keep reading so it never blocks on a full pipe.
+    let (server, stderr, address) = common::serve(&[
+        "--seconds-per-video-second",
+        "0.25",
+        "--fps",
+        "4",
+        "--requests-per-minute",
+        "4",
+        "--rate-limit-window",
+        "2",
+        "--max-jobs-in-progress",
+        "2",
+    ]);
+    let base = format!("http://{address}/v1");
     let log = std::thread::spawn(move || stderr.lines().map_while(Result::ok).collect::<Vec<_>>());
 
     let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,6 @@
 //! reader that goes away, a job started without waiting.
 
 mod common;
-use common::Reaped;
 
 use std::process::{Command, Stdio};
 
@@ -34,26 +33,6 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-/// `videos serve` on an ephemeral port: the process, its stderr after the
-/// first line, and the address that line names.
-#[cfg(unix)]
-fn serve() -> (Reaped, std::io::BufReader<std::process::ChildStderr>, String) {
-    use std::io::BufRead;
-    let mut child = Reaped(
-        Command::new(env!("CARGO_BIN_EXE_videos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--api-key", "k"])
-            .env_remove("RUST_LOG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut stderr = std::io::BufReader::new(child.0.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let address = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
-    (child, stderr, address)
 }
 
 /// A port on 127.0.0.1 that counts the connections made to it (and answers none).
@@ -141,27 +120,10 @@ fn local_inputs_are_checked_before_a_job_is_created() {
 
 /// A server that answers the first request 503 and every later one with a queued job.
 fn flaky_server() -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for (i, stream) in listener.incoming().take(4).enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-            let _ = stream.read(&mut [0u8; 65536]);
-            let (status, body) = if i == 0 {
-                ("503 Service Unavailable", r#"{"error":{"message":"busy","type":"server_error"}}"#)
-            } else {
-                ("200 OK", r#"{"id":"video_7","object":"video","status":"queued","progress":0}"#)
-            };
-            let answer = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nretry-after-ms: 10\r\nx-request-id: req_log\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    url
+    common::answering_server(4, |i| match i {
+        0 => ("503 Service Unavailable", r#"{"error":{"message":"busy","type":"server_error"}}"#),
+        _ => ("200 OK", r#"{"id":"video_7","object":"video","status":"queued","progress":0}"#),
+    })
 }
 
 #[test]
@@ -192,7 +154,7 @@ fn verbose_logs_show_each_decision_and_never_the_key_or_the_prompt() {
 #[test]
 fn serve_logs_one_line_per_request() {
     use std::io::{BufRead, Read, Write};
-    let (child, mut stderr, address) = serve();
+    let (child, mut stderr, address) = common::serve(&[]);
     let mut socket = std::net::TcpStream::connect(&address).unwrap();
     socket
         .write_all(
@@ -213,7 +175,7 @@ fn serve_keeps_answering_when_its_stderr_is_closed() {
     // error report panic inside the handler: every answer was a dropped
     // connection (the official SDKs' test harness stopped reading stderr).
     use std::io::{Read, Write};
-    let (child, stderr, address) = serve();
+    let (child, stderr, address) = common::serve(&[]);
     drop(stderr);
     for _ in 0..3 {
         let mut socket = std::net::TcpStream::connect(&address).unwrap();

@@ -5,27 +5,15 @@
 
 use std::process::Command;
 
+mod common;
+
 /// A service whose every answer is a 500 after the request was read: what a
 /// create meets when the service fails after (perhaps) making the job.
 fn failing_server() -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        // Bounded: the command's few attempts, then the thread ends.
-        for stream in listener.incoming().take(64) {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-            let _ = stream.read(&mut [0u8; 65536]);
-            let body = r#"{"error":{"message":"upstream failed","type":"server_error"}}"#;
-            let answer = format!(
-                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\nretry-after-ms: 10\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    url
+    // Bounded: the command's few attempts, then the thread ends.
+    common::answering_server(64, |_| {
+        ("500 Internal Server Error", r#"{"error":{"message":"upstream failed","type":"server_error"}}"#)
+    })
 }
 
 #[test]
