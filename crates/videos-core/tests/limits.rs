@@ -118,19 +118,21 @@ fn the_deadline_names_the_job_and_the_last_failure() {
 }
 
 /// Runs `exchange` against a script of answers (status, headers), returning the
-/// waits it asked for and the statuses it sent for, and how it ended.
+/// waits it asked for, when it sent, and how it ended. The script is told each
+/// send's number, moment and `Idempotency-Key`.
 fn run_script<T: std::fmt::Debug>(
     ex: &mut Exchange<T>,
     t0: Instant,
-    mut answer: impl FnMut(usize, Duration) -> (u16, HeaderMap, &'static [u8]),
+    mut answer: impl FnMut(usize, Duration, Option<&str>) -> (u16, HeaderMap, &'static [u8]),
 ) -> (Vec<Duration>, Vec<Duration>, Result<videos_core::ApiResponse<T>, Error>) {
     let mut elapsed = Duration::ZERO;
     let (mut waits, mut sends) = (Vec::new(), Vec::new());
     for _ in 0..10_000 {
         let now = now_at(t0, elapsed);
         match ex.next_action(&now) {
-            Action::Send { .. } => {
-                let (status, headers, body) = answer(sends.len(), elapsed);
+            Action::Send { request, .. } => {
+                let key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok());
+                let (status, headers, body) = answer(sends.len(), elapsed, key);
                 sends.push(elapsed);
                 ex.handle_head(StatusCode::from_u16(status).unwrap(), headers, &now);
                 ex.handle_chunk(Bytes::from_static(body), &now);
@@ -155,14 +157,17 @@ fn a_refused_create_waits_its_turn_with_one_key_within_its_patience() {
         Exchange::new(&CreateVideo::new("a cat"), &config, &RequestOptions::default(), 9).unwrap();
     // Refused for two minutes (no Retry-After, as OpenAI answers), then accepted.
     let mut keys = Vec::new();
-    let (_, sends, result) = run_script(&mut ex, t0, |_, elapsed| {
+    let (_, sends, result) = run_script(&mut ex, t0, |_, elapsed, key| {
+        keys.push(key.map(str::to_owned));
         if elapsed < Duration::from_secs(120) {
             (429, HeaderMap::new(), br#"{"error":{"message":"Rate limit reached","type":"requests"}}"#)
         } else {
             (200, HeaderMap::new(), VIDEO_JSON)
         }
     });
-    keys.push(result.as_ref().map(|r| r.value.id.clone()).unwrap());
+    assert_eq!(result.unwrap().value.id, "video_123");
+    assert!(keys[0].is_some(), "a create carries a key");
+    assert!(keys.iter().all(|k| *k == keys[0]), "one key on every attempt: {keys:?}");
     assert!(sends.len() > 3, "only the policy's retries: {sends:?}");
     assert!(sends.len() < 40, "{} attempts in two minutes: too eager", sends.len());
     assert!(*sends.last().unwrap() >= Duration::from_secs(120));
@@ -174,7 +179,7 @@ fn patience_runs_out_and_a_get_waits_out_only_refusals() {
     let config = config().with_patience(Duration::from_secs(60));
     let mut create: Exchange<Video> =
         Exchange::new(&CreateVideo::new("a cat"), &config, &RequestOptions::default(), 9).unwrap();
-    let (_, sends, result) = run_script(&mut create, t0, |_, _| (429, HeaderMap::new(), b"{}"));
+    let (_, sends, result) = run_script(&mut create, t0, |_, _, _| (429, HeaderMap::new(), b"{}"));
     assert_eq!(result.unwrap_err().api_kind(), Some(ApiErrorKind::RateLimit));
     let last = *sends.last().unwrap();
     assert!(last < Duration::from_secs(60) && last >= Duration::from_secs(30), "{sends:?}");
@@ -182,23 +187,23 @@ fn patience_runs_out_and_a_get_waits_out_only_refusals() {
     // A retrieve is patient with refusals (they did nothing), not with other failures.
     let mut get: Exchange<Video> =
         Exchange::new(&RetrieveVideo::new("video_1"), &config, &RequestOptions::default(), 9).unwrap();
-    let (_, sends, result) = run_script(&mut get, t0, |_, _| (429, HeaderMap::new(), b"{}"));
+    let (_, sends, result) = run_script(&mut get, t0, |_, _, _| (429, HeaderMap::new(), b"{}"));
     assert!(result.is_err());
     assert!(sends.len() > 3 && *sends.last().unwrap() >= Duration::from_secs(30), "{sends:?}");
     let mut get: Exchange<Video> =
         Exchange::new(&RetrieveVideo::new("video_1"), &config, &RequestOptions::default(), 9).unwrap();
-    let (_, sends, result) = run_script(&mut get, t0, |_, _| (503, HeaderMap::new(), b"{}"));
+    let (_, sends, result) = run_script(&mut get, t0, |_, _, _| (503, HeaderMap::new(), b"{}"));
     assert!(result.is_err());
     assert_eq!(sends.len(), 3, "a retrieve keeps the policy's two retries for a 503");
 
     // A per-call patience wins over the configured one; RetryPolicy::none() has none.
     let options = RequestOptions::default().patience(Duration::ZERO);
     let mut impatient: Exchange<Video> = Exchange::new(&CreateVideo::new("a cat"), &config, &options, 9).unwrap();
-    assert_eq!(run_script(&mut impatient, t0, |_, _| (429, HeaderMap::new(), b"{}")).1.len(), 3);
+    assert_eq!(run_script(&mut impatient, t0, |_, _, _| (429, HeaderMap::new(), b"{}")).1.len(), 3);
     let none = config.with_retry(RetryPolicy::none());
     let mut once: Exchange<Video> =
         Exchange::new(&CreateVideo::new("a cat"), &none, &RequestOptions::default(), 9).unwrap();
-    assert_eq!(run_script(&mut once, t0, |_, _| (429, HeaderMap::new(), b"{}")).1.len(), 1);
+    assert_eq!(run_script(&mut once, t0, |_, _, _| (429, HeaderMap::new(), b"{}")).1.len(), 1);
 }
 
 #[test]
@@ -216,7 +221,7 @@ fn exchanges_sharing_a_pacer_send_within_the_stated_limit() {
             .unwrap()
             .paced(pacer.clone());
         let start = t0 + offset;
-        let (waits, sends, result) = run_script(&mut ex, start, |_, _| (200, limit.clone(), VIDEO_JSON));
+        let (waits, sends, result) = run_script(&mut ex, start, |_, _, _| (200, limit.clone(), VIDEO_JSON));
         assert!(result.is_ok());
         offset += waits.iter().sum::<Duration>();
         all_sends.extend(sends.iter().map(|s| offset - waits.iter().sum::<Duration>() + *s));
@@ -234,7 +239,7 @@ fn a_refusal_seen_by_one_exchange_holds_back_the_next() {
     let mut first: Exchange<Video> =
         Exchange::new(&RetrieveVideo::new("video_1"), &config, &Default::default(), 1).unwrap().paced(pacer.clone());
     let spent = headers(&[("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "6s")]);
-    let (_, _, result) = run_script(&mut first, t0, |_, _| (429, spent.clone(), b"{}"));
+    let (_, _, result) = run_script(&mut first, t0, |_, _, _| (429, spent.clone(), b"{}"));
     assert!(result.is_err());
     let mut second: Exchange<Video> =
         Exchange::new(&RetrieveVideo::new("video_1"), &config, &Default::default(), 1).unwrap().paced(pacer);
@@ -298,6 +303,6 @@ fn a_create_whose_outcome_stays_unknown_says_a_job_may_exist_and_how_to_find_it(
     let mut ex: Exchange<Video> =
         Exchange::new(&CreateVideo::new("a cat"), &config.clone().with_retry(RetryPolicy::none()), &options, 9)
             .unwrap();
-    let (_, _, result) = run_script(&mut ex, t0, |_, _| (429, HeaderMap::new(), b"{}"));
+    let (_, _, result) = run_script(&mut ex, t0, |_, _, _| (429, HeaderMap::new(), b"{}"));
     assert!(!result.unwrap_err().job_may_exist());
 }
