@@ -244,7 +244,7 @@ async fn edit_extend_and_character_with_uploads() {
 
         let requests = server.received_requests().await.unwrap();
         for (request, expected) in
-            requests.iter().zip([&["video", "prompt"][..], &["video", "prompt", "seconds"], &["name", "video"]])
+            requests.iter().zip([&["prompt", "video"][..], &["prompt", "seconds", "video"], &["name", "video"]])
         {
             let fields = multipart_fields(request).await;
             let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();

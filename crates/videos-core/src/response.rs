@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
-use http::{HeaderMap, Response, StatusCode};
+use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use videos_types::Video;
 
@@ -99,16 +99,19 @@ fn is_json(content_type: &[u8]) -> bool {
 
 /// Decodes a success body as `T`, or turns an error answer into [`Error::Api`].
 /// `expected` names `T` for messages, such as `"a Video"`.
-pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Response<Bytes>) -> Result<T, Error> {
-    let status = response.status();
+pub fn parse_json<T: DeserializeOwned>(
+    expected: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Error> {
     if !status.is_success() {
-        return Err(api_error(status, response.headers(), response.body()));
+        return Err(api_error(status, headers, body));
     }
-    let body = response.body();
-    if let Some(ct) = response.headers().get(CONTENT_TYPE)
+    if let Some(ct) = headers.get(CONTENT_TYPE)
         && !is_json(ct.as_bytes())
     {
-        return Err(DecodeError::of(expected, status, response.headers(), body.clone(), None).into());
+        return Err(DecodeError::of(expected, status, headers, body.clone(), None).into());
     }
     // One vectorised UTF-8 check of the whole body lets serde_json skip checking each string
     // it keeps (about a fifth of the parse); invalid UTF-8 goes the slow way for a located error.
@@ -116,17 +119,18 @@ pub fn parse_json<T: DeserializeOwned>(expected: &'static str, response: &Respon
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(body),
     };
-    parsed.map_err(|e| DecodeError::of(expected, status, response.headers(), body.clone(), Some(e)).into())
+    parsed.map_err(|e| DecodeError::of(expected, status, headers, body.clone(), Some(e)).into())
 }
 
 /// [`parse_json`], keeping the status, request id and headers.
 pub fn parse_json_with_meta<T: DeserializeOwned>(
     expected: &'static str,
-    response: Response<Bytes>,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<ApiResponse<T>, Error> {
-    let value = parse_json(expected, &response)?;
-    let (parts, _) = response.into_parts();
-    Ok(ApiResponse { value, status: parts.status, request_id: request_id(&parts.headers), headers: parts.headers })
+    let value = parse_json(expected, status, &headers, &body)?;
+    Ok(ApiResponse { value, status, request_id: request_id(&headers), headers })
 }
 
 /// The error for an error answer: the envelope's fields when the body is one,
@@ -241,34 +245,35 @@ impl DecodeError {
 /// kept, the others stay as raw JSON in `extra`. Only a body without an
 /// `id` is an error, and that error is final (never retried, which would
 /// create a second job) and carries the raw body and the request id.
-pub fn parse_created_job(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-    // Read in place: the response is taken apart only once it has given its value.
-    let value = match parse_json::<Video>("a Video", &response) {
+pub fn parse_created_job(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Video>, Error> {
+    let value = match parse_json::<Video>("a Video", status, &headers, &body) {
         Ok(video) => video,
-        Err(error) => salvage_video(response.body()).ok_or(error)?,
+        Err(error) => salvage_video(&body).ok_or(error)?,
     };
-    let (parts, _) = response.into_parts();
-    Ok(ApiResponse { value, status: parts.status, request_id: request_id(&parts.headers), headers: parts.headers })
+    Ok(ApiResponse { value, status, request_id: request_id(&headers), headers })
 }
 
 /// A `Video` from an object whose `id` is a non-empty string, keeping every
 /// field that reads on its own and leaving the rest, raw, in `extra`.
 fn salvage_video(body: &[u8]) -> Option<Video> {
+    use serde::Deserialize;
+    use serde::de::value::MapDeserializer;
     let serde_json::Value::Object(fields) = serde_json::from_slice(body).ok()? else { return None };
-    let id = fields.get("id")?.as_str().filter(|id| !id.is_empty())?.to_owned();
-    let mut readable = serde_json::Map::new();
-    let mut unreadable = serde_json::Map::new();
-    for (name, value) in fields {
-        let alone = serde_json::json!({ "id": id, name.as_str(): value });
-        if serde_json::from_value::<Video>(alone).is_ok() {
-            readable.insert(name, value);
-        } else {
-            unreadable.insert(name, value);
-        }
-    }
-    let mut video: Video = serde_json::from_value(serde_json::Value::Object(readable)).ok()?;
+    let id = fields.get("id").filter(|id| id.as_str().is_some_and(|id| !id.is_empty()))?;
+    // Each field is read once, beside the id, from the parsed body (borrowed,
+    // not copied): whether it reads decides where it goes.
+    let reads = |name: &str, value: &serde_json::Value| {
+        let pair = [("id", id), (name, value)];
+        let pair = if name == "id" { &pair[..1] } else { &pair[..] };
+        Video::deserialize(MapDeserializer::<_, serde_json::Error>::new(pair.iter().copied())).is_ok()
+    };
+    let (readable, unreadable): (Vec<_>, Vec<_>) = fields.iter().partition(|(name, value)| reads(name, value));
+    let mut video = Video::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+        readable.into_iter().map(|(k, v)| (k.as_str(), v)),
+    ))
+    .ok()?;
     // A field this SDK knows but could not read stays in `extra` under its
     // own name, with the typed field `None`: nothing the service sent is lost.
-    video.extra.extend(unreadable);
+    video.extra.extend(unreadable.into_iter().map(|(k, v)| (k.clone(), v.clone())));
     Some(video)
 }

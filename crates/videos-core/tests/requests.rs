@@ -138,12 +138,39 @@ fn edit_and_extend_with_uploads_are_multipart() {
         .unwrap();
     assert_eq!(
         common::body_text(request.body()),
-        "--BOUNDARY\r\nContent-Disposition: form-data; name=\"video\"; filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n<file clip.mp4 10>\r\n\
---BOUNDARY\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nmore\r\n\
---BOUNDARY\r\nContent-Disposition: form-data; name=\"seconds\"\r\n\r\n4\r\n--BOUNDARY--\r\n"
+        "--BOUNDARY\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nmore\r\n\
+--BOUNDARY\r\nContent-Disposition: form-data; name=\"seconds\"\r\n\r\n4\r\n\
+--BOUNDARY\r\nContent-Disposition: form-data; name=\"video\"; filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n<file clip.mp4 10>\r\n--BOUNDARY--\r\n"
     );
     let request = EditVideo::new(VideoSource::Upload(file), "less").request(&config(), &options()).unwrap();
-    assert!(common::body_text(request.body()).contains("name=\"prompt\"\r\n\r\nless\r\n--BOUNDARY--\r\n"));
+    assert!(
+        common::body_text(request.body())
+            .starts_with("--BOUNDARY\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nless\r\n")
+    );
+}
+
+/// The caller's fields join the body's one list before it is encoded: in
+/// JSON a field of the same name is replaced, not repeated; in multipart a
+/// field is a part, text as it is and anything else as JSON text, and a
+/// field named like the upload does not add a second `video` part.
+#[test]
+fn extra_fields_join_the_body_before_it_is_encoded() {
+    let extra = options().body_field("prompt", "replaced").body_field("duration", 8).body_field("video", "ignored");
+    let request = EditVideo::new(VideoSource::id("video_1"), "brighter").request(&config(), &extra).unwrap();
+    assert_eq!(
+        common::body_text(request.body()),
+        r#"{"duration":8,"prompt":"replaced","video":"ignored"}"#,
+        "JSON: one object, the caller's fields replacing ours"
+    );
+    let file = FilePart::new("clip.mp4", 10);
+    let request = EditVideo::new(VideoSource::Upload(file), "brighter").request(&config(), &extra).unwrap();
+    let text = common::body_text(request.body());
+    assert_eq!(text.matches("name=\"prompt\"").count(), 1, "{text}");
+    assert!(text.contains("name=\"prompt\"\r\n\r\nreplaced\r\n"), "{text}");
+    assert!(text.contains("name=\"duration\"\r\n\r\n8\r\n"), "{text}");
+    assert_eq!(text.matches("name=\"video\"").count(), 1, "the upload is the one video part: {text}");
+    let length = text.len() - "<file clip.mp4 10>".len() + 10;
+    assert_eq!(request.headers()["content-length"], length.to_string().as_str());
 }
 
 #[test]

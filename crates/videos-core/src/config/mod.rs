@@ -4,19 +4,20 @@
 //! OpenAI's variables or Azure's, in [`env`].
 
 pub mod auth;
+mod base_url;
 mod env;
 
 use crate::io::partial_file::Durability;
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, USER_AGENT};
-use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, InvalidInput};
 use crate::header::{OPENAI_ORGANIZATION, OPENAI_PROJECT};
 use crate::pace::PaceOptions;
 use crate::retry::RetryPolicy;
+pub(crate) use base_url::BaseUrl;
 
 pub use auth::{ApiKey, Auth, TokenFuture, TokenProvider, TokenResult};
 
@@ -53,7 +54,8 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Config {
-    base_url: String,
+    /// Where requests go, parsed once when set.
+    pub(crate) base: BaseUrl,
     auth: Auth,
     /// Where the credential came from (`OPENAI_API_KEY`, `--api-key`, …), for error messages.
     credential_source: Option<String>,
@@ -85,10 +87,6 @@ pub struct Config {
 /// The parts of every request that depend only on the configuration.
 #[derive(Clone, Debug)]
 pub(crate) struct Prepared {
-    pub(crate) scheme: Scheme,
-    pub(crate) authority: Authority,
-    /// The base URL's path, without a trailing slash (`/v1`).
-    pub(crate) path_prefix: String,
     /// The base URL's own query and the default parameters, encoded (`api-version=…`).
     pub(crate) query: String,
     /// The base URL as [`Config::base_url`] shows it: with that query.
@@ -137,7 +135,7 @@ impl Config {
     /// A configuration with no API key (for a local emulator that does not check one).
     pub fn anonymous() -> Self {
         let mut config = Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base: BaseUrl::openai(),
             auth: Auth::None,
             credential_source: None,
             default_query: Vec::new(),
@@ -152,9 +150,6 @@ impl Config {
             download_durability: Durability::Synced,
             pace: PaceOptions::default(),
             prepared: Prepared {
-                scheme: Scheme::HTTPS,
-                authority: Authority::from_static("api.openai.com"),
-                path_prefix: "/v1".to_owned(),
                 query: String::new(),
                 base_url: DEFAULT_BASE_URL.to_owned(),
                 headers: HeaderMap::new(),
@@ -198,24 +193,17 @@ impl Config {
             set(OPENAI_PROJECT, value("project", project), false);
         }
         set(USER_AGENT, value("user_agent", &self.user_agent), false);
-        // with_base_url validated the URL, so these parses succeed; keep the old parts if not.
-        if let Ok(uri) = self.base_url.parse::<http::Uri>()
-            && let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority())
-        {
-            self.prepared.scheme = scheme.clone();
-            self.prepared.authority = authority.clone();
-            self.prepared.path_prefix = uri.path().trim_end_matches('/').to_owned();
-            let mut query = crate::url::Query::from_encoded(uri.query().unwrap_or_default());
-            for (key, value) in &self.default_query {
-                query.push(key, value);
-            }
-            self.prepared.query = query.as_str().to_owned();
-            let base = self.base_url.split_once('?').map_or(self.base_url.as_str(), |(base, _)| base);
-            self.prepared.base_url = match query.as_str() {
-                "" => base.to_owned(),
-                query => format!("{base}?{query}"),
-            };
+        let mut query = crate::url::Query::from_encoded(&self.base.query);
+        for (key, value) in &self.default_query {
+            query.push(key, value);
         }
+        let base = &self.base;
+        self.prepared.base_url = format!("{}://{}{}", base.scheme, base.authority, base.path);
+        if !query.as_str().is_empty() {
+            self.prepared.base_url.push('?');
+            self.prepared.base_url.push_str(query.as_str());
+        }
+        self.prepared.query = query.as_str().to_owned();
         self.prepared.headers = headers;
         self.prepared.error = error;
     }
@@ -229,40 +217,7 @@ impl Config {
     /// kept on every request). A URL with a user or password in it is
     /// refused: give the key with the `with_*` methods instead.
     pub fn with_base_url(mut self, url: &str) -> Result<Self, Error> {
-        let (without_query, query) = match url.trim().split_once('?') {
-            Some((base, query)) => (base, Some(query)),
-            None => (url.trim(), None),
-        };
-        let trimmed = without_query.trim_end_matches('/');
-        let uri: http::Uri = trimmed.parse().map_err(|_| {
-            InvalidInput::new("base_url", "is not a URL (its text is not shown, in case it holds a secret)")
-        })?;
-        // What is wrong is said; the value is never repeated: a key pasted where the URL goes
-        // (two variables swapped) would otherwise land in the terminal and in CI logs.
-        let wrong = match (uri.scheme_str(), uri.host()) {
-            (None, _) => Some("has no scheme: give an absolute URL starting with http:// or https://"),
-            (Some("http" | "https"), None) => Some("has no host"),
-            (Some("http" | "https"), Some(_)) => None,
-            (Some(_), _) => Some("is not http or https"),
-        };
-        if let Some(wrong) = wrong {
-            let reason = format!("{wrong} (the value is not shown, in case it holds a secret)");
-            return Err(InvalidInput::new("base_url", reason).into());
-        }
-        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-            return Err(InvalidInput::new(
-                "base_url",
-                "carries a user or password; give the key with the API key setting instead (the URL is not shown)",
-            )
-            .into());
-        }
-        self.base_url = match query.filter(|q| !q.is_empty()) {
-            Some(query) if format!("{trimmed}?{query}").parse::<http::Uri>().is_err() => {
-                return Err(InvalidInput::new("base_url", "has a query that is not valid in a URL").into());
-            }
-            Some(query) => format!("{trimmed}?{query}"),
-            None => trimmed.to_owned(),
-        };
+        self.base = BaseUrl::parse(url)?;
         self.prepare();
         Ok(self)
     }
@@ -451,8 +406,8 @@ impl Config {
     }
 
     /// The authority (`host[:port]`) requests go to, for telling same-host redirects from others.
-    pub fn authority(&self) -> Option<String> {
-        self.base_url.parse::<http::Uri>().ok()?.authority().map(|a| a.as_str().to_owned())
+    pub fn authority(&self) -> &str {
+        self.base.authority.as_str()
     }
 }
 

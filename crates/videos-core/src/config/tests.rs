@@ -21,7 +21,7 @@ fn reads_the_environment() {
     assert_eq!(config.base_url(), "http://localhost:9/v1");
     assert_eq!(config.organization(), Some("org-1"));
     assert_eq!(config.project(), Some("proj-1"));
-    assert_eq!(config.authority().as_deref(), Some("localhost:9"));
+    assert_eq!(config.authority(), "localhost:9");
 }
 
 #[test]

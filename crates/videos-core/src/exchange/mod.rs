@@ -64,7 +64,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::AUTHORIZATION;
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Request, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::{Config, TokenProvider, TokenResult};
@@ -86,7 +86,7 @@ pub use moment::{Action, Timeouts};
 /// What a successful answer is made into.
 enum Expect<T> {
     /// A JSON body, decoded by this function.
-    Json(fn(Response<Bytes>) -> Result<ApiResponse<T>, Error>),
+    Json(fn(StatusCode, HeaderMap, Bytes) -> Result<ApiResponse<T>, Error>),
     /// A media body of one of these types, left unread; the head is made
     /// into `T` by this function, told how a saved file must be finished.
     Media(fn(StatusCode, HeaderMap, Duration, Durability) -> ApiResponse<T>, &'static [&'static str], Durability),
@@ -408,10 +408,7 @@ impl<T> Exchange<T> {
                 Expect::Json(decode) => *decode,
                 Expect::Media(..) => return self.finish(Err(out_of_order("read the body of an accepted download"))),
             };
-            let mut response = Response::new(body.into_bytes());
-            *response.status_mut() = status;
-            *response.headers_mut() = headers;
-            return self.finish(decode(response));
+            return self.finish(decode(status, headers, body.into_bytes()));
         }
         // The answer's retry headers are read once, for the decision and the error alike.
         let judgement = Judgement::of(&Outcome::Response { status, headers: &headers }, now.wall);

@@ -6,8 +6,8 @@ use videos_types::{VideoCharacter, VideoModel};
 use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::multipart::{FilePart, Multipart};
-use crate::request::{Body, Draft, RequestOptions, build};
+use crate::request::multipart::FilePart;
+use crate::request::{Body, Draft, Fields, RequestOptions, build};
 use crate::url::path_segment;
 
 /// Registers a character from an uploaded video (always multipart).
@@ -51,12 +51,14 @@ impl Operation for CreateCharacter {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::character_name(&self.name)?;
-        let mut form = Multipart::builder(&options.boundary())?.text("name", &self.name);
+        // The only multipart-only body: the fragment names no JSON type for it.
+        let mut body = serde_json::Map::new();
+        body.insert("name".to_owned(), self.name.as_str().into());
         if let Some(model) = &self.model {
-            form = form.text("model", model.as_str());
+            body.insert("model".to_owned(), model.as_str().into());
         }
-        let form = form.file("video", self.video.clone()).finish();
-        let draft = Draft { body: Body::Multipart(form), ..Draft::new(Method::POST, "/videos/characters".to_owned()) };
+        let fields = Fields::of(&body)?.file("video", self.video.clone());
+        let draft = Draft::new(Method::POST, "/videos/characters".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

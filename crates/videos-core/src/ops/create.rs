@@ -6,11 +6,11 @@ use videos_types::{ImageInputReference, Video, VideoCreateBody, VideoModel, Vide
 use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
-use crate::request::multipart::{FilePart, Multipart};
-use crate::request::{Body, Draft, RequestOptions, build};
+use crate::request::multipart::FilePart;
+use crate::request::{Body, Draft, Fields, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
 use bytes::Bytes;
-use http::Response;
+use http::{HeaderMap, StatusCode};
 
 /// A reference image that guides the first frames.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,47 +112,32 @@ impl Operation for CreateVideo {
     const EXPECTED: &'static str = "a Video";
 
     /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
-    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-        parse_created_job(response)
+    fn decode(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(status, headers, body)
     }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::prompt("prompt", &self.prompt)?;
-        let draft = Draft::new(Method::POST, "/videos".to_owned());
-        let draft = match &self.input_reference {
-            Some(InputReference::Upload(file)) => {
-                let mut form = Multipart::builder(&options.boundary())?.text("prompt", &self.prompt);
-                if let Some(model) = &self.model {
-                    form = form.text("model", model.as_str());
-                }
-                if let Some(seconds) = &self.seconds {
-                    form = form.text("seconds", seconds.as_str());
-                }
-                if let Some(size) = &self.size {
-                    form = form.text("size", size.as_str());
-                }
-                let form = form.file("input_reference", file.clone()).finish();
-                Draft { body: Body::Multipart(form), ..draft }
+        let input_reference = match &self.input_reference {
+            Some(InputReference::Object(object)) => {
+                check_reference_object(object)?;
+                Some(object.clone())
             }
-            reference => {
-                let input_reference = match reference {
-                    Some(InputReference::Object(object)) => {
-                        check_reference_object(object)?;
-                        Some(object.clone())
-                    }
-                    _ => None,
-                };
-                let body = VideoCreateBody {
-                    prompt: self.prompt.clone(),
-                    model: self.model.clone(),
-                    seconds: self.seconds.clone(),
-                    size: self.size.clone(),
-                    input_reference,
-                    extra: Default::default(),
-                };
-                draft.json(&body)?
-            }
+            _ => None,
         };
+        let body = VideoCreateBody {
+            prompt: self.prompt.clone(),
+            model: self.model.clone(),
+            seconds: self.seconds.clone(),
+            size: self.size.clone(),
+            input_reference,
+            extra: Default::default(),
+        };
+        let mut fields = Fields::of(&body)?;
+        if let Some(InputReference::Upload(file)) = &self.input_reference {
+            fields = fields.file("input_reference", file.clone());
+        }
+        let draft = Draft::new(Method::POST, "/videos".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

@@ -6,11 +6,11 @@ use videos_types::{Video, VideoEditBody, VideoModel};
 use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::multipart::{FilePart, Multipart};
-use crate::request::{Body, Draft, RequestOptions, build};
+use crate::request::multipart::FilePart;
+use crate::request::{Body, Draft, Fields, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
 use bytes::Bytes;
-use http::Response;
+use http::{HeaderMap, StatusCode};
 
 /// The video an edit or extension starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,27 @@ impl VideoSource {
     /// A completed job by id.
     pub fn id(id: impl Into<String>) -> Self {
         Self::Id(id.into())
+    }
+
+    /// The job id for the body's `video` field; an upload's is empty, and
+    /// its file takes the field's place (see [`Self::fields`]).
+    pub(super) fn id_or_empty(&self) -> &str {
+        match self {
+            VideoSource::Id(id) => id,
+            VideoSource::Upload(_) => "",
+        }
+    }
+
+    /// A body's fields with this source as its `video`: the id, checked, or
+    /// the uploaded file in the field's place.
+    pub(super) fn fields(&self, fields: Fields) -> Result<Fields, Error> {
+        match self {
+            VideoSource::Id(id) => {
+                validate::id("video.id", id)?;
+                Ok(fields)
+            }
+            VideoSource::Upload(file) => Ok(fields.file("video", file.clone())),
+        }
     }
 }
 
@@ -69,45 +90,18 @@ impl Operation for EditVideo {
     const EXPECTED: &'static str = "a Video";
 
     /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
-    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-        parse_created_job(response)
+    fn decode(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(status, headers, body)
     }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::prompt("prompt", &self.prompt)?;
-        let draft = Draft::new(Method::POST, "/videos/edits".to_owned());
-        let draft = match &self.video {
-            VideoSource::Id(id) => {
-                validate::id("video.id", id)?;
-                let mut body = VideoEditBody::new(id, &self.prompt);
-                if let Some(model) = &self.model {
-                    body.extra.insert("model".to_owned(), model.as_str().into());
-                }
-                draft.json(&body)?
-            }
-            VideoSource::Upload(file) => {
-                let form = upload_form(options, file, &self.prompt, None, self.model.as_ref())?;
-                Draft { body: Body::Multipart(form), ..draft }
-            }
-        };
+        let mut body = VideoEditBody::new(self.video.id_or_empty(), &self.prompt);
+        if let Some(model) = &self.model {
+            body.extra.insert("model".to_owned(), model.as_str().into());
+        }
+        let fields = self.video.fields(Fields::of(&body)?)?;
+        let draft = Draft::new(Method::POST, "/videos/edits".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
-}
-
-/// Builds the multipart form of an upload-based edit or extension.
-pub(super) fn upload_form(
-    options: &RequestOptions,
-    file: &FilePart,
-    prompt: &str,
-    seconds: Option<&str>,
-    model: Option<&VideoModel>,
-) -> Result<Multipart, Error> {
-    let mut form = Multipart::builder(&options.boundary())?.file("video", file.clone()).text("prompt", prompt);
-    if let Some(seconds) = seconds {
-        form = form.text("seconds", seconds);
-    }
-    if let Some(model) = model {
-        form = form.text("model", model.as_str());
-    }
-    Ok(form.finish())
 }

@@ -3,14 +3,13 @@
 use http::{Method, Request};
 use videos_types::{Video, VideoExtendBody, VideoModel, VideoSeconds};
 
-use super::edit::upload_form;
 use super::{Operation, VideoSource, validate};
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
-use crate::request::{Body, Draft, RequestOptions, build};
+use crate::request::{Body, Draft, Fields, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
 use bytes::Bytes;
-use http::Response;
+use http::{HeaderMap, StatusCode};
 
 /// Extends a video by a new segment; the result's `seconds` is the stitched total.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +53,8 @@ impl Operation for ExtendVideo {
     const EXPECTED: &'static str = "a Video";
 
     /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
-    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-        parse_created_job(response)
+    fn decode(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(status, headers, body)
     }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
@@ -63,21 +62,12 @@ impl Operation for ExtendVideo {
         if self.seconds.as_str().is_empty() {
             return Err(InvalidInput::new("seconds", "must not be empty").into());
         }
-        let draft = Draft::new(Method::POST, "/videos/extensions".to_owned());
-        let draft = match &self.video {
-            VideoSource::Id(id) => {
-                validate::id("video.id", id)?;
-                let mut body = VideoExtendBody::new(id, &self.prompt, self.seconds.clone());
-                if let Some(model) = &self.model {
-                    body.extra.insert("model".to_owned(), model.as_str().into());
-                }
-                draft.json(&body)?
-            }
-            VideoSource::Upload(file) => {
-                let form = upload_form(options, file, &self.prompt, Some(self.seconds.as_str()), self.model.as_ref())?;
-                Draft { body: Body::Multipart(form), ..draft }
-            }
-        };
+        let mut body = VideoExtendBody::new(self.video.id_or_empty(), &self.prompt, self.seconds.clone());
+        if let Some(model) = &self.model {
+            body.extra.insert("model".to_owned(), model.as_str().into());
+        }
+        let fields = self.video.fields(Fields::of(&body)?)?;
+        let draft = Draft::new(Method::POST, "/videos/extensions".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

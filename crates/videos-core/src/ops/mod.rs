@@ -19,7 +19,7 @@ mod retrieve;
 mod validate;
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::{HeaderMap, Request, Response, StatusCode};
 
 pub use characters::{CreateCharacter, RetrieveCharacter};
 pub use content::{ContentHead, DownloadContent};
@@ -54,11 +54,13 @@ pub trait Operation {
 
     /// [`Operation::parse`], keeping the status, request id and headers.
     fn parse_with_meta(&self, response: Response<Bytes>) -> Result<ApiResponse<Self::Output>, Error> {
-        Self::decode(response)
+        let (parts, body) = response.into_parts();
+        Self::decode(parts.status, parts.headers, body)
     }
 
-    /// How this operation reads any response; what [`crate::Exchange`] calls.
-    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Self::Output>, Error> {
-        parse_json_with_meta(Self::EXPECTED, response)
+    /// How this operation reads an answer from its parts; what
+    /// [`crate::Exchange`] calls with the parts it holds.
+    fn decode(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Self::Output>, Error> {
+        parse_json_with_meta(Self::EXPECTED, status, headers, body)
     }
 }

@@ -6,11 +6,11 @@ use videos_types::{Video, VideoRemixBody};
 use super::{Operation, validate};
 use crate::config::Config;
 use crate::error::Error;
-use crate::request::{Body, Draft, RequestOptions, build};
+use crate::request::{Body, Draft, Fields, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
 use crate::url::path_segment;
 use bytes::Bytes;
-use http::Response;
+use http::{HeaderMap, StatusCode};
 
 /// Remixes a completed job under a new prompt (sent as JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,15 +44,15 @@ impl Operation for RemixVideo {
     const EXPECTED: &'static str = "a Video";
 
     /// Keeps the job whenever the answer names its id (see [`parse_created_job`]).
-    fn decode(response: Response<Bytes>) -> Result<ApiResponse<Video>, Error> {
-        parse_created_job(response)
+    fn decode(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<ApiResponse<Video>, Error> {
+        parse_created_job(status, headers, body)
     }
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         let id = path_segment("video_id", &self.video_id)?;
         validate::prompt("prompt", &self.prompt)?;
-        let draft =
-            Draft::new(Method::POST, ["/videos/", &id, "/remix"].concat()).json(&VideoRemixBody::new(&self.prompt))?;
+        let fields = Fields::of(&VideoRemixBody::new(&self.prompt))?;
+        let draft = Draft::new(Method::POST, ["/videos/", &id, "/remix"].concat()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }
 }

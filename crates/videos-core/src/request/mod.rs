@@ -7,6 +7,7 @@
 //! `Idempotency-Key` of a POST, and last the caller's per-call headers.
 
 mod body;
+mod fields;
 pub mod multipart;
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 
 pub use body::Body;
+pub(crate) use fields::Fields;
 
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
@@ -159,19 +161,19 @@ pub(crate) struct Draft {
     /// The path below the base URL, starting with `/`, already encoded.
     pub(crate) path: String,
     pub(crate) query: crate::url::Query,
-    pub(crate) body: Body,
+    /// The body's fields, encoded by `build` once the caller's are merged in.
+    pub(crate) body: Option<Fields>,
     pub(crate) accept: &'static str,
 }
 
 impl Draft {
     pub(crate) fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: crate::url::Query::default(), body: Body::Empty, accept: "application/json" }
+        Self { method, path, query: crate::url::Query::default(), body: None, accept: "application/json" }
     }
 
-    pub(crate) fn json(mut self, value: &impl serde::Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| InvalidInput::new("body", e.to_string()))?;
-        self.body = Body::Bytes(bytes.into());
-        Ok(self)
+    /// This draft with `fields` as its body.
+    pub(crate) fn fields(self, fields: Fields) -> Self {
+        Self { body: Some(fields), ..self }
     }
 }
 
@@ -191,24 +193,28 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
         query.push(key, value);
     }
     query.append_encoded(&prepared.query);
-    let mut path = String::with_capacity(prepared.path_prefix.len() + draft.path.len() + query.as_str().len() + 1);
-    path.push_str(&prepared.path_prefix);
+    let base = &config.base;
+    let mut path = String::with_capacity(base.path.len() + draft.path.len() + query.as_str().len() + 1);
+    path.push_str(&base.path);
     path.push_str(&draft.path);
     if !query.as_str().is_empty() {
         path.push('?');
         path.push_str(query.as_str());
     }
     let mut parts = http::uri::Parts::default();
-    parts.scheme = Some(prepared.scheme.clone());
-    parts.authority = Some(prepared.authority.clone());
+    parts.scheme = Some(base.scheme.clone());
+    parts.authority = Some(base.authority.clone());
     parts.path_and_query = Some(
         PathAndQuery::try_from(path).map_err(|e| InvalidInput::new("url", format!("not a valid request path: {e}")))?,
     );
     let uri = Uri::from_parts(parts).map_err(|e| InvalidInput::new("url", format!("not a valid request URI: {e}")))?;
 
-    let body = match options.extra_body.is_empty() {
-        true => draft.body,
-        false => with_extra_fields(draft.body, &options.extra_body)?,
+    let body = match draft.body {
+        None => Body::Empty,
+        Some(mut fields) => {
+            fields.merge(&options.extra_body);
+            fields.encode(|| options.boundary())?
+        }
     };
     let mut headers = prepared.headers.clone();
     headers.insert(ACCEPT, HeaderValue::from_static(draft.accept));
@@ -238,30 +244,6 @@ pub(crate) fn build(draft: Draft, config: &Config, options: &RequestOptions) -> 
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     Ok(request)
-}
-
-/// A body with the caller's extra fields added (see [`RequestOptions::extra_body`]).
-fn with_extra_fields(body: Body, extra: &serde_json::Map<String, serde_json::Value>) -> Result<Body, Error> {
-    Ok(match body {
-        Body::Empty => Body::Empty,
-        Body::Bytes(bytes) => {
-            let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes)
-                .map_err(|e| InvalidInput::new("extra_body", format!("the body is not a JSON object: {e}")))?;
-            object.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-            let bytes = serde_json::to_vec(&object).map_err(|e| InvalidInput::new("extra_body", e.to_string()))?;
-            Body::Bytes(bytes.into())
-        }
-        Body::Multipart(form) => {
-            let texts: Vec<(&str, String)> = extra
-                .iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(text) => (k.as_str(), text.clone()),
-                    other => (k.as_str(), other.to_string()),
-                })
-                .collect();
-            Body::Multipart(form.with_text_fields(texts.iter().map(|(k, v)| (*k, v.as_str()))))
-        }
-    })
 }
 
 #[cfg(test)]

@@ -142,21 +142,6 @@ impl Multipart {
         &self.segments
     }
 
-    /// This body with text fields added at its end (per-call extra fields).
-    pub fn with_text_fields<'a>(mut self, fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Multipart {
-        // `finish` always ends with a bytes segment holding the closing boundary.
-        let closing = self.boundary.len() + 6;
-        let mut pending = BytesMut::new();
-        if let Some(Segment::Bytes(last)) = self.segments.pop() {
-            pending.put_slice(&last[..last.len().saturating_sub(closing)]);
-        }
-        let mut builder = MultipartBuilder { boundary: self.boundary, segments: self.segments, pending };
-        for (name, value) in fields {
-            builder = builder.text(name, value);
-        }
-        builder.finish()
-    }
-
     /// The files the body includes, in order.
     pub fn files(&self) -> impl Iterator<Item = &FilePart> {
         self.segments.iter().filter_map(|s| match s {

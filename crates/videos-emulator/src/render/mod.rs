@@ -4,6 +4,7 @@
 
 pub mod audio;
 pub mod caption;
+mod edit_list;
 pub mod frames;
 mod h264;
 mod images;
@@ -174,6 +175,28 @@ mod tests {
         let job = test_job("eight seconds", 8, 64, 64, 24);
         let probe = probe(&std::fs::read(render(&job, dir.path()).unwrap().video).unwrap()).unwrap();
         assert_eq!((probe.movie_duration_ms, probe.duration_ms, probe.frames), (8000, 8000, 192));
+    }
+
+    /// The sound track's edit list, read back by the `mp4` crate's reader:
+    /// it skips the encoder's priming and ends with the picture, and every
+    /// header says the picture's length.
+    #[test]
+    fn the_sound_skips_its_priming_and_ends_with_the_picture() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(render(&test_job("listen", 3, 64, 64, 10), dir.path()).unwrap().video).unwrap();
+        let reader = mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
+        assert_eq!((reader.moov.mvhd.timescale, reader.moov.mvhd.duration), (1000, 3000));
+        for trak in &reader.moov.traks {
+            assert_eq!(trak.tkhd.duration, 3000, "track {}", trak.tkhd.track_id);
+            let entries = trak.edts.as_ref().and_then(|e| e.elst.as_ref()).map(|l| &l.entries[..]).unwrap_or(&[]);
+            match trak.tkhd.track_id {
+                VIDEO_TRACK_ID => assert!(entries.is_empty(), "the picture plays as it is"),
+                _ => {
+                    let edit = entries.first().map(|e| (e.segment_duration, e.media_time, e.media_rate));
+                    assert_eq!((entries.len(), edit), (1, Some((3000, u64::from(audio::PRIMING), 1))));
+                }
+            }
+        }
     }
 
     /// The video track holds what a player expects: the parameter sets in

@@ -113,63 +113,12 @@ impl Mp4Encoder {
             }
         }
         writer.write_end().map_err(mp4_err)?;
-        trim_to_picture(writer.into_writer().into_inner(), frames as u64 * 100)
+        // The movie lasts exactly as long as the picture; the sound skips its priming.
+        let mut file = writer.into_writer().into_inner();
+        let duration = u32::try_from(frames * 100).map_err(|_| "mux: too many frames")?;
+        super::edit_list::set_edit_list(&mut file, duration, AUDIO_TRACK, audio::PRIMING)?;
+        Ok(file)
     }
-}
-
-/// Makes the movie last exactly `duration` (in the movie's timescale), the
-/// picture's length: the sound track gets an edit list that skips the
-/// encoder's priming and ends with the picture, and the movie and track
-/// headers say so. The muxer has no edit lists, so its `moov` (the last box)
-/// is read back, changed and written again; the media before it stay put.
-fn trim_to_picture(file: Vec<u8>, duration: u64) -> Result<Vec<u8>, String> {
-    let err = |e: mp4::Error| format!("trim: {e}");
-    let reader = mp4::Mp4Reader::read_header(Cursor::new(&file), file.len() as u64).map_err(err)?;
-    let mut moov = reader.moov;
-    moov.mvhd.duration = duration;
-    for trak in &mut moov.traks {
-        trak.tkhd.duration = duration;
-        if trak.tkhd.track_id != AUDIO_TRACK {
-            continue;
-        }
-        // The crate does not export the edit-list types by name; its defaults build them.
-        let mut edts = trak.edts.take().unwrap_or_default();
-        let mut elst = edts.elst.take().unwrap_or_default();
-        let mut entry = elst.entries.pop().unwrap_or_default();
-        entry.segment_duration = duration;
-        entry.media_time = u64::from(audio::PRIMING);
-        entry.media_rate = 1;
-        entry.media_rate_fraction = 0;
-        elst.entries = vec![entry];
-        edts.elst = Some(elst);
-        trak.edts = Some(edts);
-    }
-    let start = last_box(&file, b"moov").ok_or("trim: the muxer did not end the file with its moov")?;
-    let mut out = file;
-    out.truncate(start);
-    mp4::WriteBox::write_box(&moov, &mut out).map_err(err)?;
-    Ok(out)
-}
-
-/// Where the top-level box `kind` starts, if it is the file's last.
-fn last_box(file: &[u8], kind: &[u8; 4]) -> Option<usize> {
-    let mut at = 0usize;
-    while at + 8 <= file.len() {
-        let size = u32::from_be_bytes(file[at..at + 4].try_into().ok()?) as usize;
-        let size = match size {
-            1 => usize::try_from(u64::from_be_bytes(file.get(at + 8..at + 16)?.try_into().ok()?)).ok()?,
-            0 => file.len() - at,
-            n => n,
-        };
-        if size < 8 {
-            return None;
-        }
-        if &file[at + 4..at + 8] == kind && at + size == file.len() {
-            return Some(at);
-        }
-        at = at.checked_add(size)?;
-    }
-    None
 }
 
 /// What a video file says about itself.
