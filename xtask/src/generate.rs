@@ -27,7 +27,9 @@ pub fn generate(fragment: &Fragment) -> Result<String, FragmentError> {
     let model = schema::analyze(fragment)?;
 
     let mut settings = TypeSpaceSettings::default();
-    settings.with_struct_builder(false).with_derive("PartialEq".to_owned());
+    // `Default` lets code build a value as `Video { id, ..Default::default() }`,
+    // which keeps compiling when the upstream adds a field.
+    settings.with_struct_builder(false).with_derive("PartialEq".to_owned()).with_derive("Default".to_owned());
     for def in &model.enums {
         let mut impls = vec![TypeSpaceImpl::FromStr, TypeSpaceImpl::Display];
         if def.default.is_some() {

@@ -1,20 +1,24 @@
 //! Maintainer tasks for the Videos SDK, run as `cargo xtask …`.
 //!
-//! - `codegen` regenerates `crates/videos-types/src/generated.rs` from
-//!   `openapi/videos.yaml`, and both transports' `surface.rs` from
-//!   `xtask/templates/surface.rs.in`; `codegen --check` only compares.
+//! - `update-spec FULL_SPEC` pins the upstream's structure, applies our
+//!   overlay, regenerates, and reports what changed (see [`spec`]).
+//! - `codegen` regenerates `openapi/videos.yaml` from the pinned upstream and
+//!   our overlay, `crates/videos-types/src/generated.rs` from it, and both
+//!   transports' `surface.rs` from `xtask/templates/surface.rs.in`;
+//!   `codegen --check` only compares.
 //! - `extract FULL_SPEC` writes the Videos subset of a full upstream OpenAPI
-//!   document, renamed to this SDK's public names.
+//!   document, structure only: what `update-spec` pins.
 //!
 //! The library half exists so tests can run the generator in memory.
 
-pub mod extract;
 pub mod fragment;
 pub mod generate;
 pub mod limits;
 pub mod lossless;
 pub mod open_enum;
+mod refs;
 pub mod schema;
+pub mod spec;
 pub mod surface;
 pub mod tolerant;
 
@@ -50,8 +54,15 @@ pub enum Freshness {
 }
 
 /// Compares the committed output with a fresh generation, writing nothing:
-/// `Fresh` only when the types and both surfaces are.
+/// `Fresh` only when the fragment (from the pin and the overlay), the types
+/// and both surfaces are.
 pub fn check(root: &Path) -> Result<Freshness, Box<dyn std::error::Error>> {
+    // The fragment is generated too, where the pin it comes from is there.
+    if root.join(spec::PIN_PATH).exists()
+        && std::fs::read_to_string(root.join(FRAGMENT_PATH)).ok() != Some(spec::fragment_from_disk(root)?)
+    {
+        return Ok(Freshness::Stale(String::new()));
+    }
     let types = compare(root, generate_from_disk(root)?)?;
     if types == Freshness::Fresh && !stale_surfaces(root)?.is_empty() {
         return Ok(Freshness::Stale(String::new()));

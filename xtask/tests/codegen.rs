@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+use serde_json::{Value, json};
 use xtask::{FRAGMENT_PATH, Fragment, Freshness, OUTPUT_PATH, generate};
 
 fn fragment_text() -> String {
@@ -10,6 +11,18 @@ fn fragment_text() -> String {
 
 fn generate_text(text: &str) -> Result<String, xtask::FragmentError> {
     generate(&Fragment::parse(FRAGMENT_PATH, text)?)
+}
+
+/// The fragment with `edit` made to its parsed form, as text (JSON, which
+/// is YAML): the fragment is generated, so tests edit its data, not its layout.
+fn edited(edit: impl FnOnce(&mut Value)) -> String {
+    let mut doc: Value = serde_norway::from_str(&fragment_text()).unwrap();
+    edit(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer).unwrap_or_else(|| panic!("the fragment has {pointer}"))
 }
 
 #[test]
@@ -22,9 +35,10 @@ fn output_is_deterministic_and_marked_generated() {
 
 #[test]
 fn editing_an_enum_changes_the_output_and_makes_the_committed_file_stale() {
-    let edited = fragment_text()
-        .replace("1920x1080, 1080x1920]", "1920x1080, 1080x1920, 2048x2048]")
-        .replace("Landscape1920x1080, Portrait1080x1920]", "Landscape1920x1080, Portrait1080x1920, Square2048x2048]");
+    let edited = edited(|doc| {
+        at(doc, "/components/schemas/VideoSize/enum").as_array_mut().unwrap().push(json!("2048x2048"));
+        at(doc, "/components/schemas/VideoSize/x-enum-varnames").as_array_mut().unwrap().push(json!("Square2048x2048"));
+    });
     let output = generate_text(&edited).expect("the edited fragment generates");
     assert!(output.contains("Square2048x2048,"), "new variant missing");
     assert!(output.contains(r#""2048x2048" => Self::Square2048x2048"#), "new value not parsed");
@@ -34,10 +48,8 @@ fn editing_an_enum_changes_the_output_and_makes_the_committed_file_stale() {
 
 #[test]
 fn variant_names_fall_back_to_the_value() {
-    let edited = fragment_text().replace(
-        "enum: [queued, in_progress, completed, failed]",
-        "enum: [queued, in_progress, completed, failed, cancelled]",
-    );
+    let edited =
+        edited(|doc| at(doc, "/components/schemas/VideoStatus/enum").as_array_mut().unwrap().push(json!("cancelled")));
     let output = generate_text(&edited).unwrap();
     assert!(output.contains(r#""cancelled" => Self::Cancelled"#));
 }
@@ -59,44 +71,48 @@ fn bad_yaml_is_rejected_with_its_position() {
 
 #[test]
 fn a_reference_to_a_missing_schema_is_located() {
-    let text = fragment_text()
-        .replace(r##"$ref: "#/components/schemas/VideoCreateError""##, r##"$ref: "#/components/schemas/Nope""##);
+    let text = edited(|doc| {
+        *at(doc, "/components/schemas/Video/properties/error/anyOf/0/$ref") = json!("#/components/schemas/Nope")
+    });
     expect_error(&text, "/components/schemas/Video/properties/error/anyOf/0/$ref", "missing schema \"Nope\"");
 }
 
 #[test]
 fn a_type_the_generator_cannot_express_is_located() {
-    let text = fragment_text().replace(
-        "        progress:\n          description: Rough completion percentage, 0 to 100.\n          type: integer\n",
-        "        progress:\n          description: Rough completion percentage, 0 to 100.\n          oneOf: [{type: integer}, {type: string}]\n",
-    );
+    let text = edited(|doc| {
+        let progress = at(doc, "/components/schemas/Video/properties/progress").as_object_mut().unwrap();
+        progress.remove("type");
+        progress.insert("oneOf".into(), json!([{"type": "integer"}, {"type": "string"}]));
+    });
     expect_error(&text, "/components/schemas/Video/properties/progress/oneOf", "cannot express `oneOf`");
 }
 
 #[test]
 fn unknown_types_and_file_parts_are_rejected() {
-    let text = fragment_text().replace(
-        "        has_more:\n          description: Whether another page follows this one.\n          type: boolean\n",
-        "        has_more:\n          description: Whether another page follows this one.\n          type: bool\n",
-    );
+    let text = edited(|doc| *at(doc, "/components/schemas/VideoList/properties/has_more/type") = json!("bool"));
     expect_error(&text, "/components/schemas/VideoList/properties/has_more/type", "unknown type \"bool\"");
 
-    let text = fragment_text().replace(
-        "          description: The completed job's identifier.\n          type: string\n",
-        "          description: The completed job's identifier.\n          type: string\n          format: binary\n",
-    );
+    let text = edited(|doc| {
+        at(doc, "/components/schemas/VideoReference/properties/id")
+            .as_object_mut()
+            .unwrap()
+            .insert("format".into(), json!("binary"));
+    });
     expect_error(&text, "/components/schemas/VideoReference/properties/id/format", "no JSON type");
 }
 
 #[test]
 fn undocumented_items_are_rejected() {
-    let text = fragment_text().replace("          description: The completed job's identifier.\n", "");
+    let text = edited(|doc| {
+        at(doc, "/components/schemas/VideoReference/properties/id").as_object_mut().unwrap().remove("description");
+    });
     expect_error(&text, "/components/schemas/VideoReference/properties/id", "missing `description`");
 }
 
 #[test]
 fn colliding_variant_names_are_rejected() {
-    let text = fragment_text().replace("enum: [asc, desc]", "enum: [asc, desc, Asc]");
+    let text =
+        edited(|doc| at(doc, "/components/schemas/VideoListOrder/enum").as_array_mut().unwrap().push(json!("Asc")));
     expect_error(&text, "/components/schemas/VideoListOrder", "both become variant Asc");
 }
 
@@ -107,7 +123,9 @@ fn the_binary_reports_a_broken_fragment_and_writes_nothing() {
     let broken = dir.join("broken.yaml");
     std::fs::write(
         &broken,
-        fragment_text().replace("#/components/schemas/VideoStatus\"", "#/components/schemas/Missing\""),
+        edited(|doc| {
+            *at(doc, "/components/schemas/Video/properties/status/$ref") = json!("#/components/schemas/Missing")
+        }),
     )
     .unwrap();
     let output_path = xtask::workspace_root().join(OUTPUT_PATH);
@@ -178,6 +196,6 @@ fn from_string_names_a_string_property() {
     let output = generate_text(&text).unwrap();
     let reader = output.split("for VideoCreateError {").nth(1).and_then(|rest| rest.split("\nimpl").next()).unwrap();
     assert!(reader.contains("fn visit_str") && reader.contains("deserialize_any(ObjectVisitor)"), "{reader}");
-    let broken = text.replace("x-from-string: message", "x-from-string: nothing");
+    let broken = edited(|doc| *at(doc, "/components/schemas/VideoCreateError/x-from-string") = json!("nothing"));
     expect_error(&broken, "/components/schemas/VideoCreateError/x-from-string", "\"nothing\" is not a string property");
 }

@@ -1,14 +1,16 @@
-//! `extract` on a small synthetic "full" spec: the Videos paths survive with
-//! the schemas they reach, renamed; everything else is dropped; and the result
-//! goes through the generator.
+//! `extract` (the pin) on a small synthetic "full" spec: the Videos paths
+//! survive with the schemas they reach, under the upstream's names, with
+//! their structure and none of their prose; and our overlay makes a fragment
+//! of it that the generator accepts.
 
 use serde_json::Value;
 use xtask::Fragment;
-use xtask::extract::{PLACEHOLDER, extract_with};
+use xtask::spec::overlay::{PLACEHOLDER, apply};
+use xtask::spec::pin::{pin, pin_text};
 
 const FULL_SPEC: &str = r##"
 openapi: 3.1.0
-info: {title: Everything, version: 9.9.9}
+info: {title: Everything, version: 9.9.9, description: The whole API.}
 paths:
   /chat/completions:
     post:
@@ -19,9 +21,13 @@ paths:
       responses: {"200": {description: ok}}
   /videos:
     get:
+      summary: List them.
+      tags: [Videos]
+      x-oaiMeta: {name: List videos}
       parameters:
         - name: order
           in: query
+          description: Which way.
           schema: {$ref: "#/components/schemas/OrderEnum"}
       responses:
         "200":
@@ -67,10 +73,12 @@ components:
           enum: [sora-2, sora-3]
     VideoResource:
       type: object
-      required: [id, object, model, error]
+      title: Video job
+      required: [id, object, model, error, description]
       properties:
-        id: {type: string, description: The id.}
-        object: {type: string, enum: [video], default: video, description: Always video.}
+        id: {type: string, description: The id., example: video_1}
+        description: {type: string, description: A property that happens to be called description.}
+        object: {type: string, enum: [video], default: video, description: Always video., x-stainless-const: true}
         model: {$ref: "#/components/schemas/VideoModel"}
         error:
           anyOf:
@@ -96,52 +104,70 @@ components:
         input_reference: {type: string, format: binary}
 "##;
 
-fn extracted() -> Value {
-    let text = extract_with("full.yaml", FULL_SPEC, None).expect("extract succeeds");
-    serde_norway::from_str(&text).expect("extract writes YAML")
+/// Renames as our overlay does, and nothing else.
+const RENAMES_ONLY: &str = r#"
+overlay: 1.0.0
+info: {title: renames, version: "1"}
+x-rename-schemas:
+  VideoResource: Video
+  Error-2: VideoCreateError
+  VideoListResource: VideoList
+  OrderEnum: VideoListOrder
+  CreateVideoJsonBody: VideoCreateBody
+  CreateVideoMultipartBody: VideoCreateMultipartBody
+actions: []
+"#;
+
+fn pinned() -> Value {
+    pin("full.yaml", FULL_SPEC).expect("the pin is made")
 }
 
 #[test]
 fn keeps_only_the_videos_paths() {
-    let doc = extracted();
+    let doc = pinned();
     let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
     assert_eq!(paths, ["/videos", "/videos/{video_id}"]);
 }
 
 #[test]
-fn keeps_the_reached_schemas_renamed_and_drops_the_rest() {
-    let doc = extracted();
-    let mut names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
-    names.sort();
-    assert_eq!(names, ["Video", "VideoCreateBody", "VideoCreateError", "VideoList", "VideoListOrder", "VideoModel"]);
-    assert_eq!(
-        doc["paths"]["/videos"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
-        "#/components/schemas/VideoList"
-    );
-    assert_eq!(
-        doc["components"]["schemas"]["Video"]["properties"]["error"]["anyOf"][0]["$ref"],
-        "#/components/schemas/VideoCreateError"
-    );
+fn keeps_the_reached_schemas_under_upstream_names_and_drops_the_rest() {
+    let doc = pinned();
+    let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+    let expected = ["CreateVideoJsonBody", "CreateVideoMultipartBody", "Error-2", "OrderEnum", "VideoListResource"];
+    assert_eq!(names, [&expected[..], &["VideoModel", "VideoResource"]].concat());
 }
 
 #[test]
-fn moves_multipart_only_bodies_inline() {
-    let doc = extracted();
+fn keeps_structure_and_drops_prose() {
+    let doc = pinned();
+    let video = &doc["components"]["schemas"]["VideoResource"];
+    assert_eq!(video["required"], serde_json::json!(["id", "object", "model", "error", "description"]));
+    assert_eq!(
+        video["properties"]["object"],
+        serde_json::json!({"type": "string", "enum": ["video"], "default": "video"})
+    );
+    assert_eq!(video["properties"]["id"], serde_json::json!({"type": "string"}), "no description, no example");
+    assert_eq!(video["properties"]["description"], serde_json::json!({"type": "string"}), "a field named so is kept");
+    assert!(video.get("title").is_none());
+    let list = &doc["paths"]["/videos"]["get"];
+    assert!(list.get("summary").is_none() && list.get("tags").is_none() && list.get("x-oaiMeta").is_none());
+    assert!(list["parameters"][0].get("description").is_none());
+    let prompt = &doc["components"]["schemas"]["CreateVideoJsonBody"]["properties"]["prompt"];
+    assert_eq!((prompt["minLength"].as_u64(), prompt["maxLength"].as_u64()), (Some(1), Some(500)));
+    assert!(pin_text("full.yaml", FULL_SPEC).unwrap().starts_with("# @generated by `cargo xtask update-spec`"));
+}
+
+#[test]
+fn with_our_renames_it_generates() {
+    let applied = apply(&pinned(), "renames.yaml", RENAMES_ONLY).unwrap();
+    assert!(applied.unmatched.is_empty(), "{:?}", applied.unmatched);
+    let doc = &applied.fragment;
     let inline = &doc["paths"]["/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"];
-    assert_eq!(inline["properties"]["input_reference"]["format"], "binary");
-}
-
-#[test]
-fn fills_missing_descriptions_visibly() {
-    let doc = extracted();
+    assert_eq!(inline["properties"]["input_reference"]["format"], "binary", "multipart-only bodies move inline");
     assert_eq!(doc["components"]["schemas"]["VideoCreateError"]["properties"]["code"]["description"], PLACEHOLDER);
-}
-
-#[test]
-fn the_output_generates() {
-    let text = extract_with("full.yaml", FULL_SPEC, None).unwrap();
+    let text = serde_json::to_string(doc).unwrap();
     let generated =
-        xtask::generate(&Fragment::parse("extracted.yaml", &text).unwrap()).expect("codegen accepts extract output");
+        xtask::generate(&Fragment::parse("fragment.json", &text).unwrap()).expect("codegen accepts the fragment");
     assert!(generated.contains("pub struct Video {"));
     assert!(generated.contains(r#""sora-3" => Self::Sora3"#), "open VideoModel from anyOf");
     assert!(generated.contains("pub enum VideoObject {"), "inline enum hoisted and named");
@@ -149,20 +175,7 @@ fn the_output_generates() {
 }
 
 #[test]
-fn carries_our_wording_over() {
-    let ours = Fragment::parse(
-        "ours.yaml",
-        "components:\n  schemas:\n    VideoListOrder:\n      description: Our words.\n      type: string\n      enum: [asc, desc]\n      x-enum-varnames: [Up, Down]\n",
-    )
-    .unwrap();
-    let text = extract_with("full.yaml", FULL_SPEC, Some(&ours)).unwrap();
-    let doc: Value = serde_norway::from_str(&text).unwrap();
-    assert_eq!(doc["components"]["schemas"]["VideoListOrder"]["description"], "Our words.");
-    assert_eq!(doc["components"]["schemas"]["VideoListOrder"]["x-enum-varnames"], serde_json::json!(["Up", "Down"]));
-}
-
-#[test]
 fn a_spec_without_videos_is_an_error() {
-    let err = extract_with("full.yaml", "openapi: 3.1.0\npaths: {/chat: {}}\n", None).unwrap_err();
+    let err = pin("full.yaml", "openapi: 3.1.0\npaths: {/chat: {}}\n").unwrap_err();
     assert_eq!(err.to_string(), "full.yaml: at /paths: no `/videos…` path found");
 }

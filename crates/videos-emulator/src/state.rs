@@ -11,7 +11,6 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Map;
 use videos_types::{
     UnixTime, Video, VideoCharacter, VideoCreateError, VideoModel, VideoObject, VideoSeconds, VideoSize, VideoStatus,
 };
@@ -81,7 +80,7 @@ impl Job {
                 v.error = Some(VideoCreateError {
                     code: Some(failure.code.clone()),
                     message: Some(failure.message.clone()),
-                    extra: Map::new(),
+                    ..VideoCreateError::default()
                 });
             }
             None if fraction >= 1.0 => {
@@ -283,13 +282,10 @@ pub(crate) fn new_video(
         status: Some(VideoStatus::Queued),
         progress: Some(0),
         created_at: Some(UnixTime::from_secs(unix_now())),
-        completed_at: None,
-        expires_at: None,
         prompt,
         size: Some(size),
         seconds: Some(seconds),
         remixed_from_video_id: remixed_from,
-        error: None,
-        extra: Map::new(),
+        ..Video::default()
     }
 }

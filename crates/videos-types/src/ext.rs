@@ -2,8 +2,6 @@
 //! request bodies, numeric views of sizes and durations, and the service's
 //! rule for a reference image's size.
 
-use serde_json::Map;
-
 use crate::{
     ImageInputReference, VideoCreateBody, VideoEditBody, VideoExtendBody, VideoReference, VideoRemixBody, VideoSeconds,
     VideoSize,
@@ -62,47 +60,47 @@ impl VideoSeconds {
 impl ImageInputReference {
     /// A reference to an image already uploaded through the Files API.
     pub fn file_id(id: impl Into<String>) -> Self {
-        Self { file_id: Some(id.into()), image_url: None, extra: Map::new() }
+        Self { file_id: Some(id.into()), ..Self::default() }
     }
 
     /// A reference to an image by absolute URL or `data:` URL.
     pub fn image_url(url: impl Into<String>) -> Self {
-        Self { file_id: None, image_url: Some(url.into()), extra: Map::new() }
+        Self { image_url: Some(url.into()), ..Self::default() }
     }
 }
 
 impl VideoReference {
     /// A reference to the completed job `id`.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into(), extra: Map::new() }
+        Self { id: id.into(), ..Self::default() }
     }
 }
 
 impl VideoCreateBody {
     /// A body with only the prompt set; the service picks the other defaults.
     pub fn new(prompt: impl Into<String>) -> Self {
-        Self { prompt: prompt.into(), model: None, seconds: None, size: None, input_reference: None, extra: Map::new() }
+        Self { prompt: prompt.into(), ..Self::default() }
     }
 }
 
 impl VideoRemixBody {
     /// A remix body with `prompt`.
     pub fn new(prompt: impl Into<String>) -> Self {
-        Self { prompt: prompt.into(), extra: Map::new() }
+        Self { prompt: prompt.into(), ..Self::default() }
     }
 }
 
 impl VideoEditBody {
     /// An edit of the completed job `video_id`.
     pub fn new(video_id: impl Into<String>, prompt: impl Into<String>) -> Self {
-        Self { video: VideoReference::new(video_id), prompt: prompt.into(), extra: Map::new() }
+        Self { video: VideoReference::new(video_id), prompt: prompt.into(), ..Self::default() }
     }
 }
 
 impl VideoExtendBody {
     /// An extension of the completed job `video_id` by a segment of `seconds`.
     pub fn new(video_id: impl Into<String>, prompt: impl Into<String>, seconds: VideoSeconds) -> Self {
-        Self { video: VideoReference::new(video_id), prompt: prompt.into(), seconds, extra: Map::new() }
+        Self { video: VideoReference::new(video_id), prompt: prompt.into(), seconds, ..Self::default() }
     }
 }
 

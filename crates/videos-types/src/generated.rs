@@ -2,7 +2,7 @@
 // Do not edit by hand: change the fragment (or xtask/) and run the command again.
 //! Types generated from the Videos API fragment; see the crate docs.
 /// A failure reported by the service.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ErrorObject {
     /// A stable, machine-readable reason, when there is one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20,7 +20,7 @@ pub struct ErrorObject {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The envelope of every failed call: `{"error": {...}}`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
     /// The failure itself.
     pub error: ErrorObject,
@@ -29,7 +29,7 @@ pub struct ErrorResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// A reference image given by reference rather than uploaded. Exactly one of `file_id` and `image_url` must be set.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ImageInputReference {
     /// The id of an image already uploaded through the Files API, such as `file-123`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,7 +44,7 @@ pub struct ImageInputReference {
 /// A video-generation job and, once it completes, the video it produced.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Video {
     /// When the job finished; null until then.
     pub completed_at: ::std::option::Option<crate::UnixTime>,
@@ -79,7 +79,7 @@ pub struct Video {
 /// A reusable character taken from an uploaded video.
 ///
 /// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoCharacter {
     /// When the character was created.
     pub created_at: ::std::option::Option<crate::UnixTime>,
@@ -92,7 +92,7 @@ pub struct VideoCharacter {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts a new job.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoCreateBody {
     /// A reference image, by uploaded file id or by URL, that guides the first frames.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,7 +115,7 @@ pub struct VideoCreateBody {
 /// What went wrong with a failed job. Gateways may send a plain string instead of the object; it reads as the message.
 ///
 /// Read tolerantly: any field may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoCreateError {
     /// A stable, machine-readable reason.
     pub code: ::std::option::Option<::std::string::String>,
@@ -128,7 +128,7 @@ pub struct VideoCreateError {
 /// The answer to a delete.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoDeleteResponse {
     /// True when the job and its media were removed.
     pub deleted: ::std::option::Option<bool>,
@@ -141,7 +141,7 @@ pub struct VideoDeleteResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts an edit of a completed job.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoEditBody {
     /// How to change the video; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -152,7 +152,7 @@ pub struct VideoEditBody {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The JSON body that starts an extension of a completed job.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoExtendBody {
     /// What happens in the new segment; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -167,7 +167,7 @@ pub struct VideoExtendBody {
 /// One page of a job listing, with the cursor for the next.
 ///
 /// Read tolerantly: any field but `data` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoList {
     /// The jobs on this page, in the requested order.
     pub data: ::std::vec::Vec<Video>,
@@ -184,7 +184,7 @@ pub struct VideoList {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// Points at a completed job by id, for edits and extensions.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoReference {
     /// The completed job's identifier.
     pub id: ::std::string::String,
@@ -193,7 +193,7 @@ pub struct VideoReference {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The body that starts a remix.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct VideoRemixBody {
     /// How the remix should differ from the source; 1 to 32000 characters.
     pub prompt: ::std::string::String,
@@ -1091,6 +1091,12 @@ impl<'de> ::serde::Deserialize<'de> for VideoSeconds {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+impl ::std::default::Default for VideoSeconds {
+    /// `4`, the value the service assumes.
+    fn default() -> Self {
+        Self::Four
     }
 }
 /// Frame size as `WIDTHxHEIGHT` in pixels. Portrait 720x1280 is the service's default; 1920x1080 and 1080x1920 are `sora-2-pro`'s only.

@@ -1,7 +1,8 @@
 //! Types of the OpenAI Videos API (Sora video-generation jobs).
 //!
 //! Everything in this crate except [`UnknownValue`] and the conveniences in
-//! `ext` is generated from `openapi/videos.yaml` by `cargo xtask codegen`.
+//! `ext` is generated from `openapi/videos.yaml` (the upstream's structure
+//! plus this SDK's overlay) by `cargo xtask codegen`.
 //!
 //! Two properties hold for every type, so a response from a newer service
 //! never breaks an older client:

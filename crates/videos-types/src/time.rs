@@ -26,6 +26,13 @@ pub const MILLIS_ABOVE: i64 = 100_000_000_000;
 #[serde(transparent)]
 pub struct UnixTime(serde_json::Number);
 
+/// The epoch, so that generated types holding a time can be `Default`.
+impl Default for UnixTime {
+    fn default() -> Self {
+        Self(0.into())
+    }
+}
+
 impl UnixTime {
     /// The moment `secs` whole seconds after the Unix epoch.
     pub fn from_secs(secs: i64) -> Self {

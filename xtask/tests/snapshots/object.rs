@@ -2,7 +2,7 @@
 // Do not edit by hand: change the fragment (or xtask/) and run the command again.
 //! Types generated from the Videos API fragment; see the crate docs.
 /// A fixture object with every kind of field.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Palette {
     /// How many.
     pub count: i64,
@@ -20,7 +20,7 @@ pub struct Palette {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// An object that admits no unknown fields.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Sealed {
     /// The name.

@@ -4,7 +4,7 @@
 /// A fixture read tolerantly.
 ///
 /// Read tolerantly: any field but `id` may be absent or null in an answer (gateways do both) and reads as `None`.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Job {
     /// When it happened.
     pub at: ::std::option::Option<crate::Stamp>,

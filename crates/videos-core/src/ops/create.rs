@@ -131,7 +131,7 @@ impl Operation for CreateVideo {
             seconds: self.seconds.clone(),
             size: self.size.clone(),
             input_reference,
-            extra: Default::default(),
+            ..VideoCreateBody::default()
         };
         let mut fields = Fields::of(&body)?;
         if let Some(InputReference::Upload(file)) = &self.input_reference {

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::Map;
 use videos_types::{VideoCharacter, limits};
 
 use super::AppState;
@@ -35,7 +34,7 @@ pub(crate) async fn create(State(state): State<AppState>, request: Request) -> R
         id: Some(new_id("char")),
         name: Some(name.to_owned()),
         created_at: Some(videos_types::UnixTime::from_secs(unix_now())),
-        extra: Map::new(),
+        ..VideoCharacter::default()
     };
     state.store().add_character(character.clone()).map_err(|e| ApiError::storage(&e))?;
     Ok(Json(character).into_response())
