@@ -55,7 +55,7 @@ pub fn update(
         Some(text) => Some(Fragment::parse(PIN_PATH, text)?.doc),
         None => None,
     };
-    let changes = previous.map(|old| report::compare(&old, &pinned));
+    let changes = previous.map(|old| report::compare(&old, &pinned, &applied.renames));
     Ok(Update {
         pin: pin_file_text(&pinned)?,
         fragment,

@@ -33,6 +33,8 @@ pub struct Applied {
     pub fragment: Value,
     /// Each overlay action or rename that matched nothing: the upstream moved under it.
     pub unmatched: Vec<String>,
+    /// The overlay's schema renames, upstream name to ours.
+    pub renames: BTreeMap<String, String>,
 }
 
 /// Applies `overlay` (YAML text, read from `file`) to `pin`.
@@ -73,7 +75,7 @@ pub fn apply(pin: &Value, file: &str, overlay: &str) -> Result<Applied, String> 
     }
     settle(&mut doc, false);
     describe_gaps(&mut doc);
-    Ok(Applied { fragment: doc, unmatched })
+    Ok(Applied { fragment: doc, unmatched, renames })
 }
 
 /// Keeps each enum value once and turns `x-enum-names` into the

@@ -6,7 +6,7 @@
 //! removed, a type that changed, a field a request must now carry, or a
 //! limit that narrowed is breaking. The pins use the upstream's own names.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -63,8 +63,13 @@ impl fmt::Display for Report {
     }
 }
 
-/// The changes from the pin `old` to the pin `new`.
-pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+/// The changes from the pin `old` to the pin `new`. A schema the overlay
+/// renames (`renames`, upstream name to ours) is named both ways.
+pub fn compare(old: &Value, new: &Value, renames: &BTreeMap<String, String>) -> Vec<Change> {
+    let label = |name: &str| match renames.get(name) {
+        Some(ours) => format!("schema {name} ({ours})"),
+        None => format!("schema {name}"),
+    };
     let mut out = Vec::new();
     let requests = request_schemas(old).union(&request_schemas(new)).cloned().collect::<BTreeSet<_>>();
     let empty = Map::new();
@@ -93,12 +98,12 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     for (name, schema) in &new_schemas {
         let request = requests.contains(name);
         match old_schemas.get(name) {
-            None => out.push(change(Class::Additive, format!("schema {name}: new"))),
-            Some(before) => compare_schema(&format!("schema {name}"), before, schema, request, &mut out),
+            None => out.push(change(Class::Additive, format!("{}: new", label(name)))),
+            Some(before) => compare_schema(&label(name), before, schema, request, &mut out),
         }
     }
     for name in old_schemas.keys().filter(|n| !new_schemas.contains_key(*n)) {
-        out.push(change(Class::Breaking, format!("schema {name}: removed")));
+        out.push(change(Class::Breaking, format!("{}: removed", label(name))));
     }
     out.sort_by(|a, b| b.class.cmp(&a.class).then_with(|| a.what.cmp(&b.what)));
     out
