@@ -162,3 +162,33 @@ fn copy_tree(from: &Path, to: &PathBuf) {
         copy_tree(&entry.path(), &to.join(entry.file_name()));
     }
 }
+
+#[test]
+fn operations_parameters_and_limits_are_classed_too() {
+    let update = run_on_pin(|doc| {
+        at(doc, "/paths/~1videos~1{video_id}").as_object_mut().unwrap().remove("delete");
+        let list = at(doc, "/paths/~1videos/get/parameters").as_array_mut().unwrap();
+        list.push(json!({"name": "tenant", "in": "query", "required": true, "schema": {"type": "string"}}));
+        list.push(json!({"name": "tag", "in": "query", "schema": {"type": "string"}}));
+        *at(doc, "/components/schemas/CreateVideoJsonBody/properties/prompt/maxLength") = json!(1000);
+        let paths = at(doc, "/paths").as_object_mut().unwrap();
+        paths.insert("/videos/{video_id}/cancel".into(), json!({"post": {"responses": {"200": {}}}}));
+    });
+    let changes = update.report.changes.unwrap();
+    let listed = format!("{changes:#?}");
+    let has = |class: Class, what: &str| changes.iter().any(|c| c.class == class && c.what == what);
+    assert!(has(Class::Breaking, "DELETE /videos/{video_id}: operation removed"), "{listed}");
+    assert!(has(Class::Additive, "POST /videos/{video_id}/cancel: new operation"), "{listed}");
+    assert!(has(Class::Breaking, "GET /videos: parameter query tenant: new and required"), "{listed}");
+    assert!(has(Class::Additive, "GET /videos: parameter query tag: new, optional"), "{listed}");
+    let prompt = "schema CreateVideoJsonBody (VideoCreateBody).prompt: maxLength 32000 → 1000";
+    assert!(has(Class::Breaking, prompt), "a request limit that narrows: {listed}");
+    // The delete's answer is no longer reached, so it leaves the pin, and our words for it find nothing.
+    assert!(has(Class::Breaking, "schema DeletedVideoResource (VideoDeleteResponse): removed"), "{listed}");
+    assert_eq!(changes.len(), 6, "{listed}");
+    assert!(
+        update.report.unmatched.iter().any(|line| line.contains("VideoDeleteResponse")),
+        "{:?}",
+        update.report.unmatched
+    );
+}
