@@ -167,8 +167,10 @@ fn copy_tree(from: &Path, to: &PathBuf) {
 fn operations_parameters_and_limits_are_classed_too() {
     let update = run_on_pin(|doc| {
         at(doc, "/paths/~1videos~1{video_id}").as_object_mut().unwrap().remove("delete");
+        let tenant = json!({"name": "tenant", "in": "query", "required": true, "schema": {"type": "string"}});
+        doc["components"]["parameters"] = json!({"Tenant": tenant});
         let list = at(doc, "/paths/~1videos/get/parameters").as_array_mut().unwrap();
-        list.push(json!({"name": "tenant", "in": "query", "required": true, "schema": {"type": "string"}}));
+        list.push(json!({"$ref": "#/components/parameters/Tenant"}));
         list.push(json!({"name": "tag", "in": "query", "schema": {"type": "string"}}));
         *at(doc, "/components/schemas/CreateVideoJsonBody/properties/prompt/maxLength") = json!(1000);
         let paths = at(doc, "/paths").as_object_mut().unwrap();
@@ -179,7 +181,7 @@ fn operations_parameters_and_limits_are_classed_too() {
     let has = |class: Class, what: &str| changes.iter().any(|c| c.class == class && c.what == what);
     assert!(has(Class::Breaking, "DELETE /videos/{video_id}: operation removed"), "{listed}");
     assert!(has(Class::Additive, "POST /videos/{video_id}/cancel: new operation"), "{listed}");
-    assert!(has(Class::Breaking, "GET /videos: parameter query tenant: new and required"), "{listed}");
+    assert!(has(Class::Breaking, "GET /videos: parameter query tenant: new and required"), "by $ref: {listed}");
     assert!(has(Class::Additive, "GET /videos: parameter query tag: new, optional"), "{listed}");
     let prompt = "schema CreateVideoJsonBody (VideoCreateBody).prompt: maxLength 32000 → 1000";
     assert!(has(Class::Breaking, prompt), "a request limit that narrows: {listed}");

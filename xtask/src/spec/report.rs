@@ -87,7 +87,7 @@ pub fn compare(old: &Value, new: &Value, renames: &BTreeMap<String, String>) -> 
     for (name, op) in &new_ops {
         match old_ops.iter().find(|(n, _)| n == name) {
             None => out.push(change(Class::Additive, format!("{name}: new operation"))),
-            Some((_, before)) => compare_operation(name, before, op, &mut out),
+            Some((_, before)) => compare_operation(name, (old, before), (new, op), &mut out),
         }
     }
     for (name, _) in old_ops.iter().filter(|(n, _)| !new_ops.iter().any(|(m, _)| m == n)) {
@@ -136,9 +136,22 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
     seen
 }
 
-fn compare_operation(name: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let params =
-        |op: &Value| -> Vec<Value> { op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default() };
+/// Compares one operation in two pins; each side comes with its whole pin,
+/// in which a parameter given as a `$ref` is looked up.
+fn compare_operation(
+    name: &str,
+    (old_doc, old): (&Value, &Value),
+    (new_doc, new): (&Value, &Value),
+    out: &mut Vec<Change>,
+) {
+    let params = |doc: &Value, op: &Value| -> Vec<Value> {
+        let listed = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let resolve = |p: Value| match p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => doc.pointer(pointer).cloned().unwrap_or(p),
+            None => p,
+        };
+        listed.into_iter().map(resolve).collect()
+    };
     let key = |p: &Value| {
         format!(
             "{} {}",
@@ -147,7 +160,7 @@ fn compare_operation(name: &str, old: &Value, new: &Value, out: &mut Vec<Change>
         )
     };
     let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
-    let (old_params, new_params) = (params(old), params(new));
+    let (old_params, new_params) = (params(old_doc, old), params(new_doc, new));
     for param in &new_params {
         let at = format!("{name}: parameter {}", key(param));
         match old_params.iter().find(|p| key(p) == key(param)) {
