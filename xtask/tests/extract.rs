@@ -104,7 +104,7 @@ components:
         input_reference: {type: string, format: binary}
 "##;
 
-/// Renames as our overlay does, and nothing else.
+/// Renames as our overlay does, and one action (Overlay 1.0 asks for one).
 const RENAMES_ONLY: &str = r#"
 overlay: 1.0.0
 info: {title: renames, version: "1"}
@@ -115,7 +115,7 @@ x-rename-schemas:
   OrderEnum: VideoListOrder
   CreateVideoJsonBody: VideoCreateBody
   CreateVideoMultipartBody: VideoCreateMultipartBody
-actions: []
+actions: [{target: "$.info", update: {title: Videos}}]
 "#;
 
 fn pinned() -> Value {
@@ -178,4 +178,17 @@ fn with_our_renames_it_generates() {
 fn a_spec_without_videos_is_an_error() {
     let err = pin("full.yaml", "openapi: 3.1.0\npaths: {/chat: {}}\n").unwrap_err();
     assert_eq!(err.to_string(), "full.yaml: at /paths: no `/videos…` path found");
+}
+
+#[test]
+fn a_broken_overlay_is_refused_naming_the_file() {
+    let actions = r#"actions: [{target: "$.info", update: {title: Videos}}]"#;
+    let empty_action = RENAMES_ONLY.replace(actions, r#"actions: [{target: "$.info"}]"#);
+    let err = apply(&pinned(), "overlay.yaml", &empty_action).unwrap_err();
+    assert!(err.starts_with("overlay.yaml: not a valid Overlay 1.0 document"), "{err}");
+    let bad_path = RENAMES_ONLY.replace(actions, r#"actions: [{target: "info[", remove: true}]"#);
+    let err = apply(&pinned(), "overlay.yaml", &bad_path).unwrap_err();
+    assert!(err.starts_with("overlay.yaml: "), "{err}");
+    let err = apply(&pinned(), "overlay.yaml", "overlay: 1.0.0\nactions: [").unwrap_err();
+    assert!(err.starts_with("overlay.yaml: not valid YAML"), "{err}");
 }

@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use roas_overlay::apply::Apply;
+use roas_overlay::validation::Validate;
 use serde_json::{Map, Value, json};
 
 use crate::refs::{inline_multipart_only, rewrite_refs};
@@ -42,6 +43,8 @@ pub fn apply(pin: &Value, file: &str, overlay: &str) -> Result<Applied, String> 
     let raw: Value = serde_norway::from_str(overlay).map_err(|e| format!("{file}: not valid YAML: {e}"))?;
     let parsed: roas_overlay::v1_0::Overlay =
         serde_json::from_value(raw.clone()).map_err(|e| format!("{file}: not an Overlay 1.0 document: {e}"))?;
+    // An action with neither `update` nor `remove`, or a target that is not JSONPath, is a mistake to name now.
+    parsed.validate(Default::default()).map_err(|e| format!("{file}: not a valid Overlay 1.0 document: {e}"))?;
     let mut doc = pin.clone();
     let mut unmatched = Vec::new();
 
