@@ -1,12 +1,14 @@
 //! Walking `$ref`s: collecting them, renaming their targets, and moving
 //! schemas used only as multipart bodies inline under their paths.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Value, json};
 
 use crate::fragment::schema_ref_name;
 
 /// Every `$ref` target under `node`, in document order.
-pub(crate) fn collect_refs(node: &Value, out: &mut Vec<String>) {
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
     match node {
         Value::Object(map) => {
             for (key, value) in map {
@@ -19,6 +21,22 @@ pub(crate) fn collect_refs(node: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
     }
+}
+
+/// Every `$ref` target reached from `start`, following each through `doc`
+/// to the references it holds in turn.
+pub(crate) fn reached(doc: &Value, start: &Value) -> BTreeSet<String> {
+    let mut queue = Vec::new();
+    collect_refs(start, &mut queue);
+    let mut reached = BTreeSet::new();
+    while let Some(target) = queue.pop() {
+        if reached.insert(target.clone())
+            && let Some(node) = target.strip_prefix('#').and_then(|p| doc.pointer(p))
+        {
+            collect_refs(node, &mut queue);
+        }
+    }
+    reached
 }
 
 /// Points every `$ref` to a schema at the schema's name under `rename`.

@@ -44,6 +44,13 @@ pub struct ApiResponse<T> {
     pub headers: HeaderMap,
 }
 
+impl<T> ApiResponse<T> {
+    /// `value` from an answer with `status` and `headers`, its request id read from them.
+    pub fn new(value: T, status: StatusCode, headers: HeaderMap) -> Self {
+        Self { value, status, request_id: request_id(&headers), headers }
+    }
+}
+
 /// The request id: the first of [`REQUEST_ID_HEADERS`] present with a
 /// printable value, cut to 256 bytes (it is quoted in every error message).
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -130,7 +137,7 @@ pub fn parse_json_with_meta<T: DeserializeOwned>(
     body: Bytes,
 ) -> Result<ApiResponse<T>, Error> {
     let value = parse_json(expected, status, &headers, &body)?;
-    Ok(ApiResponse { value, status, request_id: request_id(&headers), headers })
+    Ok(ApiResponse::new(value, status, headers))
 }
 
 /// The error for an error answer: the envelope's fields when the body is one,
@@ -250,7 +257,7 @@ pub fn parse_created_job(status: StatusCode, headers: HeaderMap, body: Bytes) ->
         Ok(video) => video,
         Err(error) => salvage_video(&body).ok_or(error)?,
     };
-    Ok(ApiResponse { value, status, request_id: request_id(&headers), headers })
+    Ok(ApiResponse::new(value, status, headers))
 }
 
 /// A `Video` from an object whose `id` is a non-empty string, keeping every

@@ -6,12 +6,10 @@
 //! and its vendor extensions (`description`, `summary`, `title`, `example`,
 //! `tags`, `x-…`): everything worded is ours, and lives in the overlay.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value, json};
 
 use crate::fragment::{Fragment, FragmentError};
-use crate::refs::collect_refs;
+use crate::refs::reached;
 
 /// Keys that carry words, not structure.
 const PROSE: &[&str] = &["description", "summary", "title", "example", "examples", "tags", "externalDocs"];
@@ -41,19 +39,8 @@ pub fn pin(file: &str, text: &str) -> Result<Value, FragmentError> {
     if kept.is_empty() {
         return Err(upstream.error("/paths", "no `/videos…` path found"));
     }
-    // Every component the kept paths reach, transitively.
-    let mut reached = BTreeSet::new();
-    let mut queue = Vec::new();
-    collect_refs(&Value::Object(kept.clone()), &mut queue);
-    while let Some(target) = queue.pop() {
-        if reached.insert(target.clone())
-            && let Some(node) = target.strip_prefix('#').and_then(|p| doc.pointer(p))
-        {
-            collect_refs(node, &mut queue);
-        }
-    }
     let mut components = Map::new();
-    for target in &reached {
+    for target in &reached(doc, &Value::Object(kept.clone())) {
         let Some((kind, name)) = target.strip_prefix("#/components/").and_then(|rest| rest.split_once('/')) else {
             continue;
         };

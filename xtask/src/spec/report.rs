@@ -115,25 +115,10 @@ fn change(class: Class, what: String) -> Change {
 
 /// The schemas a request body reaches by `$ref`, directly or through another schema.
 fn request_schemas(doc: &Value) -> BTreeSet<String> {
-    let mut queue = Vec::new();
-    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(Map::values) {
-        for op in item.as_object().into_iter().flat_map(Map::values) {
-            if let Some(body) = op.get("requestBody") {
-                crate::refs::collect_refs(body, &mut queue);
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(target) = queue.pop() {
-        let Some(name) = crate::fragment::schema_ref_name(&target) else { continue };
-        if seen.insert(name.clone())
-            && let Some(node) =
-                doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
-        {
-            crate::refs::collect_refs(node, &mut queue);
-        }
-    }
-    seen
+    let operations = doc.get("paths").and_then(Value::as_object).into_iter().flat_map(Map::values);
+    let bodies = operations.flat_map(|item| item.as_object().into_iter().flat_map(Map::values));
+    let targets = bodies.filter_map(|op| op.get("requestBody")).flat_map(|body| crate::refs::reached(doc, body));
+    targets.filter_map(|target| crate::fragment::schema_ref_name(&target)).collect()
 }
 
 /// Compares one operation in two pins; each side comes with its whole pin,

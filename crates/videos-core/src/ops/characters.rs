@@ -52,12 +52,9 @@ impl Operation for CreateCharacter {
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::character_name(&self.name)?;
         // The only multipart-only body: the fragment names no JSON type for it.
-        let mut body = serde_json::Map::new();
-        body.insert("name".to_owned(), self.name.as_str().into());
-        if let Some(model) = &self.model {
-            body.insert("model".to_owned(), model.as_str().into());
-        }
-        let fields = Fields::of(&body)?.file("video", self.video.clone());
+        let fields = Fields::of(&serde_json::json!({ "name": self.name }))?
+            .optional("model", self.model.as_ref().map(VideoModel::as_str))
+            .file("video", self.video.clone());
         let draft = Draft::new(Method::POST, "/videos/characters".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }

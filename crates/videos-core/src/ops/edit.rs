@@ -36,9 +36,11 @@ impl VideoSource {
         }
     }
 
-    /// A body's fields with this source as its `video`: the id, checked, or
+    /// The fields of `body` (an edit or extension of this source), with
+    /// `model` when set, and this source as its `video`: the id, checked, or
     /// the uploaded file in the field's place.
-    pub(super) fn fields(&self, fields: Fields) -> Result<Fields, Error> {
+    pub(super) fn fields(&self, body: &impl serde::Serialize, model: Option<&VideoModel>) -> Result<Fields, Error> {
+        let fields = Fields::of(body)?.optional("model", model.map(VideoModel::as_str));
         match self {
             VideoSource::Id(id) => {
                 validate::id("video.id", id)?;
@@ -96,11 +98,8 @@ impl Operation for EditVideo {
 
     fn request(&self, config: &Config, options: &RequestOptions) -> Result<Request<Body>, Error> {
         validate::prompt("prompt", &self.prompt)?;
-        let mut body = VideoEditBody::new(self.video.id_or_empty(), &self.prompt);
-        if let Some(model) = &self.model {
-            body.extra.insert("model".to_owned(), model.as_str().into());
-        }
-        let fields = self.video.fields(Fields::of(&body)?)?;
+        let body = VideoEditBody::new(self.video.id_or_empty(), &self.prompt);
+        let fields = self.video.fields(&body, self.model.as_ref())?;
         let draft = Draft::new(Method::POST, "/videos/edits".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }

@@ -6,7 +6,7 @@ use videos_types::{Video, VideoExtendBody, VideoModel, VideoSeconds};
 use super::{Operation, VideoSource, validate};
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
-use crate::request::{Body, Draft, Fields, RequestOptions, build};
+use crate::request::{Body, Draft, RequestOptions, build};
 use crate::response::{ApiResponse, parse_created_job};
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -62,11 +62,8 @@ impl Operation for ExtendVideo {
         if self.seconds.as_str().is_empty() {
             return Err(InvalidInput::new("seconds", "must not be empty").into());
         }
-        let mut body = VideoExtendBody::new(self.video.id_or_empty(), &self.prompt, self.seconds.clone());
-        if let Some(model) = &self.model {
-            body.extra.insert("model".to_owned(), model.as_str().into());
-        }
-        let fields = self.video.fields(Fields::of(&body)?)?;
+        let body = VideoExtendBody::new(self.video.id_or_empty(), &self.prompt, self.seconds.clone());
+        let fields = self.video.fields(&body, self.model.as_ref())?;
         let draft = Draft::new(Method::POST, "/videos/extensions".to_owned()).fields(fields);
         build(draft, config, &options.keyed(self.idempotency_key.as_deref()))
     }

@@ -39,6 +39,16 @@ impl Fields {
         self
     }
 
+    /// These fields with the text field `name` set to `value`, when there is one
+    /// (a field this SDK sends that the body type does not list, such as a
+    /// gateway's `model`).
+    pub(crate) fn optional(mut self, name: &str, value: Option<&str>) -> Self {
+        if let Some(value) = value {
+            self.values.insert(name.to_owned(), value.into());
+        }
+        self
+    }
+
     /// Adds the caller's fields, replacing a field of the same name.
     pub(crate) fn merge(&mut self, extra: &Map<String, Value>) {
         self.values.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -14,15 +14,18 @@
 /// `duration` (in the movie's timescale), and track `track_id` plays its
 /// media from `media_time` (in that track's timescale) for that long.
 pub(super) fn set_edit_list(file: &mut Vec<u8>, duration: u32, track_id: u32, media_time: u32) -> Result<(), String> {
-    let start = last_box(file, b"moov").ok_or("edit list: the muxer did not end the file with its moov")?;
+    let Some((_, moov)) = children(file, 0)?.last().copied().filter(|(kind, _)| kind == b"moov") else {
+        return Err("edit list: the muxer did not end the file with its moov".to_owned());
+    };
+    let start = file.len() - moov.len();
     let moov = file.split_off(start);
     let mut out = Vec::with_capacity(moov.len() + 36);
     put_box(&mut out, b"moov", |out| {
-        for (kind, child) in children(&moov)? {
+        for (kind, child) in children(&moov, 8)? {
             match &kind {
                 b"mvhd" => out.extend_from_slice(&with_duration(child, 24, duration)?),
                 b"trak" => put_box(out, b"trak", |out| {
-                    for (kind, part) in children(child)? {
+                    for (kind, part) in children(child, 8)? {
                         match &kind {
                             b"tkhd" => {
                                 out.extend_from_slice(&with_duration(part, 28, duration)?);
@@ -89,17 +92,26 @@ fn put_box(
 /// A box's type and its bytes, header included.
 type Child<'a> = ([u8; 4], &'a [u8]);
 
-/// The boxes inside `parent` (whose own header is skipped), each whole.
-fn children(parent: &[u8]) -> Result<Vec<Child<'_>>, String> {
+/// The boxes in `bytes` from offset `from` on (8 to skip a parent's own
+/// header, 0 for a file's top level), each whole. A 64-bit size is read; a
+/// box that runs past the end is an error.
+fn children(bytes: &[u8], from: usize) -> Result<Vec<Child<'_>>, String> {
     let mut boxes = Vec::new();
-    let mut at = 8;
-    while at < parent.len() {
-        let size = read_u32(parent, at)? as usize;
-        let whole = at.checked_add(size).filter(|end| size >= 8 && *end <= parent.len());
-        let (Some(end), Some(kind)) = (whole, parent.get(at + 4..at + 8)) else {
-            return Err("edit list: a box runs past its parent (or uses a 64-bit size)".to_owned());
+    let mut at = from;
+    while at < bytes.len() {
+        let size = match read_u32(bytes, at)? {
+            1 => {
+                let word = bytes.get(at + 8..at + 16).ok_or("edit list: a box ends early")?;
+                usize::try_from(u64::from_be_bytes(word.try_into().map_err(|_| "edit list: a box ends early")?))
+                    .map_err(|_| "edit list: a box larger than memory")?
+            }
+            n => n as usize,
         };
-        boxes.push((kind.try_into().map_err(|_| "edit list: a short box type")?, &parent[at..end]));
+        let whole = at.checked_add(size).filter(|end| size >= 8 && *end <= bytes.len());
+        let (Some(end), Some(kind)) = (whole, bytes.get(at + 4..at + 8)) else {
+            return Err("edit list: a box runs past its parent".to_owned());
+        };
+        boxes.push((kind.try_into().map_err(|_| "edit list: a short box type")?, &bytes[at..end]));
         at = end;
     }
     Ok(boxes)
@@ -108,25 +120,4 @@ fn children(parent: &[u8]) -> Result<Vec<Child<'_>>, String> {
 fn read_u32(bytes: &[u8], at: usize) -> Result<u32, String> {
     let word = bytes.get(at..at + 4).ok_or("edit list: a box ends early")?;
     Ok(u32::from_be_bytes(word.try_into().map_err(|_| "edit list: a box ends early")?))
-}
-
-/// Where the top-level box `kind` starts, if it is the file's last.
-fn last_box(file: &[u8], kind: &[u8; 4]) -> Option<usize> {
-    let mut at = 0usize;
-    while at + 8 <= file.len() {
-        let size = u32::from_be_bytes(file[at..at + 4].try_into().ok()?) as usize;
-        let size = match size {
-            1 => usize::try_from(u64::from_be_bytes(file.get(at + 8..at + 16)?.try_into().ok()?)).ok()?,
-            0 => file.len() - at,
-            n => n,
-        };
-        if size < 8 {
-            return None;
-        }
-        if &file[at + 4..at + 8] == kind && at + size == file.len() {
-            return Some(at);
-        }
-        at = at.checked_add(size)?;
-    }
-    None
 }
